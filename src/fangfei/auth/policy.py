@@ -1,0 +1,161 @@
+"""The one permission policy: which actions a role has, and which objects are in its scope.
+
+``ensure(db, actor, action, obj)`` answers for one object and ``scoped(stmt, actor, action)``
+filters a query; both use the same scope clause, so a detail page and a list always agree.
+Default deny: an action not granted to a role, or a resource without a scope rule, is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, Select, false, select, true
+from sqlalchemy.orm import Session
+
+from fangfei.auth.models import User
+from fangfei.auth.roles import Actor, Role
+from fangfei.entities.models import BankAccount, Entity
+from fangfei.errors import forbidden
+from fangfei.reference.models import Jurisdiction
+
+ACTION_LABELS = {
+    "dashboard.view": "查看工作台",
+    "entity.view": "查看主体",
+    "entity.create": "新增主体",
+    "entity.update": "修改主体",
+    "entity.import": "导入企业名录",
+    "entity.view_identity": "查看身份证号码明文",
+    "account.view": "查看银行账户",
+    "account.create": "登记银行账户",
+    "user.view": "查看用户",
+    "user.manage": "管理用户",
+    "reference.view": "查看基础数据",
+    "reference.manage": "维护基础数据",
+    "audit.view": "查看审计日志",
+    "token.manage_own": "管理本人 API 令牌",
+}
+
+_COMMON = frozenset({"dashboard.view", "reference.view", "token.manage_own"})
+GRANTS: dict[Role, frozenset[str]] = {
+    Role.ADMIN: _COMMON | {"user.view", "user.manage", "reference.manage", "audit.view"},
+    Role.LEAD_OFFICE: _COMMON
+    | {
+        "entity.view",
+        "entity.create",
+        "entity.update",
+        "entity.import",
+        "entity.view_identity",
+        "account.view",
+        "account.create",
+        "audit.view",
+    },
+    Role.DEPARTMENT: _COMMON | {"entity.view", "account.view"},
+    Role.TOWNSHIP: _COMMON | {"entity.view", "entity.create", "entity.update"},
+    Role.BANK_ANALYST: _COMMON | {"entity.view", "account.view", "account.create"},
+    Role.LEADER: _COMMON | {"entity.view", "account.view", "audit.view"},
+    Role.SYSTEM: frozenset(ACTION_LABELS),
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Allowed or not, and why (in Chinese, shown to the user when refused)."""
+
+    allowed: bool
+    reason: str
+
+
+def within_jurisdiction(actor: Actor, column: Any) -> ColumnElement[bool]:
+    """Rows whose jurisdiction lies in the actor's jurisdiction or below it."""
+    if actor.jurisdiction_path is None:
+        return false()
+    subtree = select(Jurisdiction.id).where(Jurisdiction.path.startswith(actor.jurisdiction_path))
+    return column.in_(subtree)  # type: ignore[no-any-return]
+
+
+def _entity_scope(actor: Actor) -> ColumnElement[bool]:
+    if actor.role is Role.BANK_ANALYST:
+        holders = select(BankAccount.holder_entity_id).where(BankAccount.bank == actor.bank)
+        return Entity.id.in_(holders)
+    return within_jurisdiction(actor, Entity.jurisdiction_id)
+
+
+def _account_scope(actor: Actor) -> ColumnElement[bool]:
+    if actor.role is Role.BANK_ANALYST:
+        return BankAccount.bank == actor.bank if actor.bank else false()
+    holders_here = select(Entity.id).where(within_jurisdiction(actor, Entity.jurisdiction_id))
+    return BankAccount.holder_entity_id.in_(holders_here)
+
+
+def _user_scope(actor: Actor) -> ColumnElement[bool]:
+    return within_jurisdiction(actor, User.jurisdiction_id)
+
+
+def _everything(actor: Actor) -> ColumnElement[bool]:
+    return true()
+
+
+# resource (the part of the action before the dot) → (model, scope clause for an actor)
+SCOPES: dict[str, tuple[type[Any], Callable[[Actor], ColumnElement[bool]]]] = {
+    "entity": (Entity, _entity_scope),
+    "account": (BankAccount, _account_scope),
+    "user": (User, _user_scope),
+}
+
+T = TypeVar("T", bound=tuple[Any, ...])
+
+
+def decide(actor: Actor, action: str) -> Decision:
+    """Whether the role has the action at all (scope aside)."""
+    if action in GRANTS.get(actor.role, frozenset()):
+        return Decision(True, "")
+    label = ACTION_LABELS.get(action, action)
+    return Decision(False, f"角色“{actor.role.label}”没有“{label}”权限")
+
+
+def can(actor: Actor, action: str) -> bool:
+    """Shorthand for navigation and buttons: does the role have the action."""
+    return decide(actor, action).allowed
+
+
+def scope_clause(actor: Actor, action: str) -> ColumnElement[bool]:
+    """The filter selecting the objects the actor may act on; false when the action is refused."""
+    if not decide(actor, action).allowed:
+        return false()
+    if actor.role is Role.SYSTEM:
+        return _everything(actor)
+    resource = action.split(".", 1)[0]
+    if resource not in SCOPES:
+        return false()
+    return SCOPES[resource][1](actor)
+
+
+def scoped(stmt: Select[T], actor: Actor, action: str) -> Select[T]:
+    """Filter a query down to the objects in the actor's scope for this action."""
+    return stmt.where(scope_clause(actor, action))
+
+
+def ensure(db: Session, actor: Actor, action: str, obj: Any | None = None) -> None:
+    """Raise ``forbidden`` unless the actor may do ``action`` (to ``obj`` when given)."""
+    decision = decide(actor, action)
+    if not decision.allowed:
+        raise forbidden(decision.reason)
+    if obj is None or actor.role is Role.SYSTEM:
+        return
+    model, _ = SCOPES[action.split(".", 1)[0]]
+    found = db.scalar(scoped(select(model.id).where(model.id == obj.id), actor, action))
+    if found is None:
+        raise forbidden("该对象不在您的管辖范围内")
+
+
+def ensure_jurisdiction(db: Session, actor: Actor, jurisdiction_id: int) -> None:
+    """Raise ``forbidden`` unless the jurisdiction lies within the actor's own."""
+    if actor.role is Role.SYSTEM:
+        return
+    stmt = select(Jurisdiction.id).where(
+        Jurisdiction.id == jurisdiction_id, within_jurisdiction(actor, Jurisdiction.id)
+    )
+    if db.scalar(stmt) is None:
+        raise forbidden("所选辖区不在您的管辖范围内")

@@ -1,0 +1,134 @@
+"""The ``fangfei`` command line."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from fangfei.audit import service as audit
+from fangfei.auth import service as auth
+from fangfei.auth.roles import LOGIN_ROLES
+from fangfei.db import unit_of_work
+from fangfei.errors import FangfeiError
+from fangfei.migrate import upgrade
+from fangfei.reference import service as reference
+from fangfei.runtime import open_runtime
+from fangfei.security.keys import init_key_files
+
+app = typer.Typer(help="fangfei 防非 — 防范和处置非法集资工作平台", no_args_is_help=True)
+db_app = typer.Typer(help="数据库", no_args_is_help=True)
+user_app = typer.Typer(help="用户", no_args_is_help=True)
+audit_app = typer.Typer(help="审计日志", no_args_is_help=True)
+keys_app = typer.Typer(help="密钥", no_args_is_help=True)
+jurisdiction_app = typer.Typer(help="辖区", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+app.add_typer(audit_app, name="audit")
+app.add_typer(keys_app, name="keys")
+app.add_typer(jurisdiction_app, name="jurisdiction")
+
+console = Console()
+
+
+def fail(error: FangfeiError) -> typer.Exit:
+    """Print a user-facing error with each problem, and exit non-zero."""
+    console.print(f"[red]错误：{error.message}[/red]")
+    for problem in error.problems:
+        console.print(f"  - {problem}")
+    return typer.Exit(code=2)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or upgrade the database and sync the shipped reference data."""
+    rt = open_runtime()
+    counts = upgrade(rt.engine, actor=rt.actor)
+    console.print(f"数据库已是最新结构：{rt.engine.url.render_as_string(hide_password=True)}")
+    console.print(f"基础数据同步：条目 {counts['items']}，单位 {counts['departments']}，LPR {counts['lpr']}")
+
+
+@keys_app.command("init")
+def keys_init() -> None:
+    """Create the installation's key files (never overwrites existing ones)."""
+    rt = open_runtime()
+    created = init_key_files(rt.settings)
+    for path in created:
+        console.print(f"已生成 {path}")
+    if not created:
+        console.print("密钥文件均已存在，未做改动。")
+    console.print(f"请把 {rt.settings.keys_dir} 单独备份到安全的离线介质：丢失加密密钥将无法解密身份证号码。")
+
+
+@user_app.command("add")
+def user_add(
+    username: str,
+    role: Annotated[str, typer.Option(help="|".join(r.value for r in LOGIN_ROLES))],
+    jurisdiction: Annotated[str, typer.Option(help="辖区代码")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+    display_name: Annotated[str, typer.Option()] = "",
+    department: Annotated[str | None, typer.Option(help="成员单位代码")] = None,
+    bank: Annotated[str | None, typer.Option(help="银行名称（银行分析员）")] = None,
+) -> None:
+    """Create a login."""
+    rt = open_runtime()
+    try:
+        with unit_of_work(rt.sessions) as db:
+            place = reference.jurisdiction_by_code(db, jurisdiction)
+            dept = reference.department_by_code(db, department) if department else None
+            user = auth.create_user(db, actor=rt.actor, username=username, display_name=display_name,
+                                    password=password, role=role, jurisdiction_id=place.id,
+                                    department_id=dept.id if dept else None, bank=bank)
+    except FangfeiError as error:
+        raise fail(error) from None
+    console.print(f"已创建用户 {user.username}（{role}）")
+
+
+@jurisdiction_app.command("add")
+def jurisdiction_add(
+    code: str,
+    name: str,
+    level: Annotated[str, typer.Option(help="province|city|county|township")] = "county",
+    parent: Annotated[str | None, typer.Option(help="上级辖区代码")] = None,
+) -> None:
+    """Add a jurisdiction (the county first, then its townships)."""
+    rt = open_runtime()
+    try:
+        with unit_of_work(rt.sessions) as db:
+            place = reference.add_jurisdiction(db, actor=rt.actor, code=code, name=name, level=level,
+                                               parent_code=parent)
+    except FangfeiError as error:
+        raise fail(error) from None
+    console.print(f"已添加辖区 {place.name}（{place.code}）")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the audit chain; exit 1 and name the first broken link if any row was altered."""
+    rt = open_runtime()
+    with unit_of_work(rt.sessions) as db:
+        report = audit.verify(db)
+    if report.ok:
+        console.print(f"[green]审计链完整[/green]：共 {report.checked} 条，链头 {report.head_hash}")
+        return
+    console.print(f"[red]审计链断裂[/red]：{report.reason}（已核对 {report.checked} 条完好记录）")
+    raise typer.Exit(code=1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option()] = None,
+    port: Annotated[int | None, typer.Option()] = None,
+) -> None:
+    """Serve the web application (FANGFEI_HOST / FANGFEI_PORT by default)."""
+    import uvicorn
+
+    from fangfei.main import create_app
+
+    rt = open_runtime()
+    uvicorn.run(create_app(rt.settings), host=host or rt.settings.host, port=port or rt.settings.port)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,8 @@
+"""Imports every model module so that the metadata knows all tables (for Alembic and tests)."""
+
+from fangfei.audit import models as audit_models
+from fangfei.auth import models as auth_models
+from fangfei.entities import models as entity_models
+from fangfei.reference import models as reference_models
+
+__all__ = ["audit_models", "auth_models", "entity_models", "reference_models"]

@@ -1,0 +1,1 @@
+"""Reference data: categories, jurisdictions, departments and the LPR table."""

@@ -1,0 +1,1 @@
+"""Keys, encryption, password hashing and rate limiting."""

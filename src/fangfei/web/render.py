@@ -1,0 +1,88 @@
+"""Rendering pages: the Jinja2 environment, the page context and htmx partials."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from fangfei.auth import policy
+from fangfei.auth.roles import ROLE_LABELS, Actor
+from fangfei.deps import CSRF_FIELD, csrf_token
+
+LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+NAV = [
+    ("/", "工作台", "dashboard.view"),
+    ("/entities", "主体档案", "entity.view"),
+    ("/admin/users", "用户管理", "user.view"),
+    ("/admin/reference", "基础数据", "reference.view"),
+    ("/account", "我的账号", "token.manage_own"),
+]
+
+
+def local_time(value: datetime | None) -> str:
+    """A stored UTC time shown in Beijing time."""
+    if value is None:
+        return ""
+    return value.astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M")
+
+
+def local_date(value: date | None) -> str:
+    """A date in ISO form, or nothing."""
+    return value.isoformat() if value else ""
+
+
+def yuan(value: Decimal | None) -> str:
+    """Money in yuan with thousands separators and two decimals."""
+    return "" if value is None else f"{value:,.2f}"
+
+
+def _make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    templates.env.filters.update(local_time=local_time, local_date=local_date, yuan=yuan)
+    templates.env.globals.update(
+        CSRF_FIELD=CSRF_FIELD,
+        now=lambda: datetime.now(UTC),
+        role_labels={role.value: label for role, label in ROLE_LABELS.items()},
+    )
+    return templates
+
+
+templates = _make_templates()
+
+
+def nav_for(actor: Actor | None) -> list[tuple[str, str]]:
+    """The navigation entries the actor may open."""
+    if actor is None:
+        return []
+    return [(href, label) for href, label, action in NAV if policy.can(actor, action)]
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    actor: Actor | None = None,
+    partial: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render a full page, or only ``partial`` when htmx asks for it."""
+    name = partial if partial and request.headers.get("HX-Request") == "true" else template
+    ctx = {
+        "actor": actor,
+        "nav": nav_for(actor),
+        "can": (lambda action: policy.can(actor, action)) if actor else (lambda action: False),
+        "csrf_token": csrf_token(request),
+        "path": request.url.path,
+        **(context or {}),
+    }
+    return templates.TemplateResponse(request, name, ctx, status_code=status_code)
