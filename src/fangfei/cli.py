@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from fangfei.audit import service as audit
 from fangfei.auth import service as auth
 from fangfei.auth.roles import LOGIN_ROLES
+from fangfei.backup import cli as backup_cli
+from fangfei.demo import cli as demo_cli
+from fangfei.entities import cli as entities_cli
+from fangfei.cli_support import console, fail
 from fangfei.db import unit_of_work
 from fangfei.errors import FangfeiError
 from fangfei.migrate import upgrade
@@ -28,17 +31,11 @@ app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
 app.add_typer(keys_app, name="keys")
 app.add_typer(jurisdiction_app, name="jurisdiction")
-
-console = Console()
-
-
-def fail(error: FangfeiError) -> typer.Exit:
-    """Print a user-facing error with each problem, and exit non-zero."""
-    console.print(f"[red]错误：{error.message}[/red]")
-    for problem in error.problems:
-        console.print(f"  - {problem}")
-    return typer.Exit(code=2)
-
+# Domain command groups live beside their domains.
+app.add_typer(entities_cli.app, name="entities")
+app.command("demo")(demo_cli.demo)
+app.command("backup")(backup_cli.backup)
+app.command("restore")(backup_cli.restore)
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:

@@ -1,0 +1,1 @@
+"""Consistent backups of an installation and their verified restore."""

@@ -1,0 +1,1 @@
+"""The demo county: deterministic synthetic data for trying fangfei out."""
