@@ -20,12 +20,15 @@ from fangfei.config import Settings
 from fangfei.db import make_engine
 from fangfei.main import create_app
 from fangfei.migrate import upgrade
+from fangfei.security import passwords
 from fangfei.security.crypto import FieldCipher
 from fangfei.security.keys import generate_encryption_key, generate_secret_key
 from tests.county import County, build_county
 from tests.pgserver import find_pg_bin, running_cluster
 
 SYSTEM = system_actor("test")
+# Verification still runs the real Argon2id; only the cost is lowered to keep the suite fast.
+passwords.configure(time_cost=1, memory_cost_kib=64)
 
 
 def _require(name: str) -> bool:

@@ -10,10 +10,10 @@ from fangfei.audit import service as audit
 from fangfei.auth import service as auth
 from fangfei.auth.roles import LOGIN_ROLES
 from fangfei.backup import cli as backup_cli
-from fangfei.demo import cli as demo_cli
-from fangfei.entities import cli as entities_cli
 from fangfei.cli_support import console, fail
 from fangfei.db import unit_of_work
+from fangfei.demo import cli as demo_cli
+from fangfei.entities import cli as entities_cli
 from fangfei.errors import FangfeiError
 from fangfei.migrate import upgrade
 from fangfei.reference import service as reference
@@ -37,13 +37,16 @@ app.command("demo")(demo_cli.demo)
 app.command("backup")(backup_cli.backup)
 app.command("restore")(backup_cli.restore)
 
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Create or upgrade the database and sync the shipped reference data."""
     rt = open_runtime()
     counts = upgrade(rt.engine, actor=rt.actor)
     console.print(f"数据库已是最新结构：{rt.engine.url.render_as_string(hide_password=True)}")
-    console.print(f"基础数据同步：条目 {counts['items']}，单位 {counts['departments']}，LPR {counts['lpr']}")
+    console.print(
+        f"基础数据同步：条目 {counts['items']}，单位 {counts['departments']}，LPR {counts['lpr']}"
+    )
 
 
 @keys_app.command("init")
@@ -55,7 +58,9 @@ def keys_init() -> None:
         console.print(f"已生成 {path}")
     if not created:
         console.print("密钥文件均已存在，未做改动。")
-    console.print(f"请把 {rt.settings.keys_dir} 单独备份到安全的离线介质：丢失加密密钥将无法解密身份证号码。")
+    console.print(
+        f"请把 {rt.settings.keys_dir} 单独备份到安全的离线介质：丢失加密密钥将无法解密身份证号码。"
+    )
 
 
 @user_app.command("add")
@@ -74,9 +79,17 @@ def user_add(
         with unit_of_work(rt.sessions) as db:
             place = reference.jurisdiction_by_code(db, jurisdiction)
             dept = reference.department_by_code(db, department) if department else None
-            user = auth.create_user(db, actor=rt.actor, username=username, display_name=display_name,
-                                    password=password, role=role, jurisdiction_id=place.id,
-                                    department_id=dept.id if dept else None, bank=bank)
+            user = auth.create_user(
+                db,
+                actor=rt.actor,
+                username=username,
+                display_name=display_name,
+                password=password,
+                role=role,
+                jurisdiction_id=place.id,
+                department_id=dept.id if dept else None,
+                bank=bank,
+            )
     except FangfeiError as error:
         raise fail(error) from None
     console.print(f"已创建用户 {user.username}（{role}）")
@@ -93,8 +106,9 @@ def jurisdiction_add(
     rt = open_runtime()
     try:
         with unit_of_work(rt.sessions) as db:
-            place = reference.add_jurisdiction(db, actor=rt.actor, code=code, name=name, level=level,
-                                               parent_code=parent)
+            place = reference.add_jurisdiction(
+                db, actor=rt.actor, code=code, name=name, level=level, parent_code=parent
+            )
     except FangfeiError as error:
         raise fail(error) from None
     console.print(f"已添加辖区 {place.name}（{place.code}）")
@@ -124,7 +138,9 @@ def serve(
     from fangfei.main import create_app
 
     rt = open_runtime()
-    uvicorn.run(create_app(rt.settings), host=host or rt.settings.host, port=port or rt.settings.port)
+    uvicorn.run(
+        create_app(rt.settings), host=host or rt.settings.host, port=port or rt.settings.port
+    )
 
 
 if __name__ == "__main__":

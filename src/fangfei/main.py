@@ -35,9 +35,10 @@ STATIC_DIR = Path(__file__).parent / "web" / "static"
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
-        "accept", ""
-    ) and "text/html" not in request.headers.get("accept", "")
+    return request.url.path.startswith("/api/") or (
+        "application/json" in request.headers.get("accept", "")
+        and "text/html" not in request.headers.get("accept", "")
+    )
 
 
 def _error_response(request: Request, error: FangfeiError) -> Response:
@@ -60,13 +61,17 @@ def _install_error_handlers(app: FastAPI) -> None:
             FieldProblem(".".join(str(p) for p in err["loc"][1:]) or str(err["loc"][0]), err["msg"])
             for err in exc.errors()
         ]
-        return _error_response(request, FangfeiError("invalid", "提交的数据格式有误。", 422, problems))
+        return _error_response(
+            request, FangfeiError("invalid", "提交的数据格式有误。", 422, problems)
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         messages = {404: "页面或接口不存在，请检查地址。", 405: "不支持此请求方法。"}
         message = messages.get(exc.status_code, str(exc.detail))
-        return _error_response(request, FangfeiError(f"http_{exc.status_code}", message, exc.status_code))
+        return _error_response(
+            request, FangfeiError(f"http_{exc.status_code}", message, exc.status_code)
+        )
 
 
 def create_app(

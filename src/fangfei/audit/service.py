@@ -126,9 +126,13 @@ def verify(db: Session) -> ChainReport:
     expected_id, prev_hash, checked = 1, GENESIS, 0
     for event in _rows(db):
         if event.id != expected_id:
-            return ChainReport(checked, expected_id, f"第 {expected_id} 条审计记录缺失（已被删除）", prev_hash)
+            return ChainReport(
+                checked, expected_id, f"第 {expected_id} 条审计记录缺失（已被删除）", prev_hash
+            )
         if event.prev_hash != prev_hash:
-            return ChainReport(checked, event.id, f"第 {event.id} 条记录与上一条的链接不符", prev_hash)
+            return ChainReport(
+                checked, event.id, f"第 {event.id} 条记录与上一条的链接不符", prev_hash
+            )
         if _digest(event) != event.hash:
             return ChainReport(checked, event.id, f"第 {event.id} 条记录的内容已被改动", prev_hash)
         prev_hash, expected_id, checked = event.hash, expected_id + 1, checked + 1
@@ -137,12 +141,17 @@ def verify(db: Session) -> ChainReport:
         return ChainReport(checked, checked, "链头记录缺失", prev_hash)
     if head is not None and (head.last_id != checked or head.last_hash != prev_hash):
         return ChainReport(
-            checked, checked + 1, f"链头指向第 {head.last_id} 条，但只找到 {checked} 条：末尾记录已被删除或改动", prev_hash
+            checked,
+            checked + 1,
+            f"链头指向第 {head.last_id} 条，但只找到 {checked} 条：末尾记录已被删除或改动",
+            prev_hash,
         )
     return ChainReport(checked, None, "审计链完整", prev_hash)
 
 
-def history(db: Session, *, object_type: str, object_id: object, limit: int = 100) -> list[AuditEvent]:
+def history(
+    db: Session, *, object_type: str, object_id: object, limit: int = 100
+) -> list[AuditEvent]:
     """The newest audit rows about one object."""
     return list(
         db.scalars(

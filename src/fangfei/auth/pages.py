@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from fangfei.auth import service
+from fangfei.auth import policy, service
 from fangfei.auth.roles import LOGIN_ROLES
 from fangfei.deps import ActorDep, SessionDep, csrf_protect, optional_user
 from fangfei.errors import FangfeiError
@@ -110,6 +110,7 @@ def _users_context(db: SessionDep, actor: ActorDep) -> dict[str, object]:
 @router.get("/admin/users")
 def users_page(request: Request, db: SessionDep, actor: ActorDep) -> Response:
     """User administration."""
+    policy.ensure(db, actor, "user.view")
     return render(request, "admin/users.html", _users_context(db, actor), actor=actor)
 
 
@@ -128,9 +129,17 @@ def create_user(
 ) -> Response:
     """Create a login from the administration form; problems are shown beside the form."""
     try:
-        service.create_user(db, actor=actor, username=username, display_name=display_name,
-                            password=password, role=role, jurisdiction_id=jurisdiction_id,
-                            department_id=int(department_id) if department_id else None, bank=bank)
+        service.create_user(
+            db,
+            actor=actor,
+            username=username,
+            display_name=display_name,
+            password=password,
+            role=role,
+            jurisdiction_id=jurisdiction_id,
+            department_id=int(department_id) if department_id else None,
+            bank=bank,
+        )
     except FangfeiError as error:
         if error.status == 403:
             raise

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import ColumnElement, Select, false, select, true
 from sqlalchemy.orm import Session
@@ -104,7 +104,7 @@ SCOPES: dict[str, tuple[type[Any], Callable[[Actor], ColumnElement[bool]]]] = {
     "user": (User, _user_scope),
 }
 
-T = TypeVar("T", bound=tuple[Any, ...])
+Ts = TypeVarTuple("Ts")
 
 
 def decide(actor: Actor, action: str) -> Decision:
@@ -132,7 +132,7 @@ def scope_clause(actor: Actor, action: str) -> ColumnElement[bool]:
     return SCOPES[resource][1](actor)
 
 
-def scoped(stmt: Select[T], actor: Actor, action: str) -> Select[T]:
+def scoped(stmt: Select[*Ts], actor: Actor, action: str) -> Select[*Ts]:
     """Filter a query down to the objects in the actor's scope for this action."""
     return stmt.where(scope_clause(actor, action))
 

@@ -37,7 +37,11 @@ def _check_new_user(
     username: str, password: str, role: str, department_id: int | None, bank: str | None
 ) -> list[FieldProblem]:
     problems = []
-    if not username or not username.replace("_", "").replace(".", "").isalnum() or not username.isascii():
+    if (
+        not username
+        or not username.replace("_", "").replace(".", "").isalnum()
+        or not username.isascii()
+    ):
         problems.append(FieldProblem("username", "只能包含英文字母、数字、下划线和点"))
     if len(password) < MIN_LENGTH:
         problems.append(FieldProblem("password", f"密码至少 {MIN_LENGTH} 位"))
@@ -75,15 +79,33 @@ def create_user(
     policy.ensure_jurisdiction(db, actor, jurisdiction_id)
     if db.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
         raise conflict(f"用户名“{username}”已被使用。")
-    user = User(username=username, display_name=display_name.strip() or username,
-                password_hash=hash_password(password), role=role, jurisdiction_id=jurisdiction_id,
-                department_id=department_id, bank=bank, active=True)
+    user = User(
+        username=username,
+        display_name=display_name.strip() or username,
+        password_hash=hash_password(password),
+        role=role,
+        jurisdiction_id=jurisdiction_id,
+        department_id=department_id,
+        bank=bank,
+        active=True,
+    )
     db.add(user)
     db.flush()
     db.refresh(user)
-    audit.record(db, actor=actor, action="user.create", object_type="user", object_id=user.id,
-                 detail={"username": username, "role": role, "jurisdiction_id": jurisdiction_id,
-                         "department_id": department_id, "bank": bank})
+    audit.record(
+        db,
+        actor=actor,
+        action="user.create",
+        object_type="user",
+        object_id=user.id,
+        detail={
+            "username": username,
+            "role": role,
+            "jurisdiction_id": jurisdiction_id,
+            "department_id": department_id,
+            "bank": bank,
+        },
+    )
     return user
 
 
@@ -98,6 +120,7 @@ def get_or_raise(db: Session, *, actor: Actor, user_id: int) -> User:
 
 def list_for(db: Session, *, actor: Actor) -> list[User]:
     """The users the actor may see."""
+    policy.ensure(db, actor, "user.view")
     stmt = policy.scoped(select(User).order_by(User.role, User.username), actor, "user.view")
     return list(db.scalars(stmt))
 
@@ -109,8 +132,14 @@ def set_active(db: Session, *, actor: Actor, user_id: int, active: bool) -> User
     if user.id == actor.user_id and not active:
         raise forbidden("不能停用自己的账号")
     user.active = active
-    audit.record(db, actor=actor, action="user.activate" if active else "user.deactivate",
-                 object_type="user", object_id=user.id, detail={"username": user.username})
+    audit.record(
+        db,
+        actor=actor,
+        action="user.activate" if active else "user.deactivate",
+        object_type="user",
+        object_id=user.id,
+        detail={"username": user.username},
+    )
     return user
 
 
@@ -132,10 +161,19 @@ def authenticate(db: Session, *, username: str, password: str, address: str) -> 
     """The user whose credentials these are, with the attempt audited either way."""
     user = db.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
     ok = user is not None and user.active and verify_password(user.password_hash, password)
-    who = Actor(user_id=user.id if user else None, username=username.strip()[:100] or "?",
-                role=Role(user.role) if user else Role.SYSTEM)
-    audit.record(db, actor=who, action="auth.login" if ok else "auth.login_failed",
-                 object_type="user", object_id=user.id if user else "-", detail={"address": address})
+    who = Actor(
+        user_id=user.id if user else None,
+        username=username.strip()[:100] or "?",
+        role=Role(user.role) if user else Role.SYSTEM,
+    )
+    audit.record(
+        db,
+        actor=who,
+        action="auth.login" if ok else "auth.login_failed",
+        object_type="user",
+        object_id=user.id if user else "-",
+        detail={"address": address},
+    )
     if not ok or user is None:
         return None
     user.last_login_at = utcnow()
@@ -152,12 +190,22 @@ def create_token(db: Session, *, actor: Actor, name: str) -> tuple[str, ApiToken
     if actor.user_id is None:
         raise forbidden("系统任务不能持有 API 令牌")
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=actor.user_id, name=name.strip() or "API", token_hash=_token_hash(plain),
-                     prefix=plain[:10])
+    token = ApiToken(
+        user_id=actor.user_id,
+        name=name.strip() or "API",
+        token_hash=_token_hash(plain),
+        prefix=plain[:10],
+    )
     db.add(token)
     db.flush()
-    audit.record(db, actor=actor, action="token.create", object_type="api_token", object_id=token.id,
-                 detail={"name": token.name, "prefix": token.prefix})
+    audit.record(
+        db,
+        actor=actor,
+        action="token.create",
+        object_type="api_token",
+        object_id=token.id,
+        detail={"name": token.name, "prefix": token.prefix},
+    )
     return plain, token
 
 
@@ -176,7 +224,9 @@ def revoke_token(db: Session, *, actor: Actor, token_id: int) -> ApiToken:
     if token is None or token.user_id != actor.user_id:
         raise not_found("API 令牌", token_id)
     token.revoked_at = utcnow()
-    audit.record(db, actor=actor, action="token.revoke", object_type="api_token", object_id=token.id)
+    audit.record(
+        db, actor=actor, action="token.revoke", object_type="api_token", object_id=token.id
+    )
     return token
 
 

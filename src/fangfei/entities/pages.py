@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -13,7 +13,7 @@ from fangfei.audit import service as audit
 from fangfei.auth import policy
 from fangfei.deps import ActorDep, CipherDep, SessionDep
 from fangfei.entities import service
-from fangfei.entities.models import Enterprise, ImportBatch
+from fangfei.entities.models import Enterprise, Entity, ImportBatch
 from fangfei.entities.schemas import EnterpriseCreate, EntityFilter, PersonCreate
 from fangfei.errors import FangfeiError, FieldProblem, invalid
 from fangfei.reference import service as reference
@@ -22,18 +22,29 @@ from fangfei.web.render import render
 router = APIRouter(include_in_schema=False)
 
 
+def _list_filters(request: Request) -> EntityFilter:
+    # The search form sends its unselected filters as empty strings, which mean "any".
+    given = {k: v for k, v in request.query_params.items() if v.strip()}
+    try:
+        return EntityFilter.model_validate(given)
+    except ValidationError as exc:
+        raise invalid("查询条件有误。", _validation_problems(exc)) from exc
+
+
 @router.get("/entities")
-def entity_list(
-    request: Request, db: SessionDep, actor: ActorDep, filters: Annotated[EntityFilter, Query()]
-) -> Response:
+def entity_list(request: Request, db: SessionDep, actor: ActorDep) -> Response:
     """Search the entities in scope; htmx replaces only the results table."""
+    policy.ensure(db, actor, "entity.view")
+    filters = _list_filters(request)
     page = service.list_for(db, actor=actor, filters=filters)
     context = {
         "page": page,
         "filters": filters,
         "jurisdictions": reference.jurisdictions(db, under_path=actor.jurisdiction_path),
     }
-    return render(request, "entities/list.html", context, actor=actor, partial="entities/_table.html")
+    return render(
+        request, "entities/list.html", context, actor=actor, partial="entities/_table.html"
+    )
 
 
 def _form_context(db: SessionDep, actor: ActorDep, kind: str) -> dict[str, object]:
@@ -50,7 +61,9 @@ def new_entity_form(kind: str, request: Request, db: SessionDep, actor: ActorDep
     """The registration form for an enterprise or a person."""
     policy.ensure(db, actor, "entity.create")
     if kind not in ("enterprise", "person"):
-        raise invalid("主体类型只能是企业或个人。", [FieldProblem("kind", "须为 enterprise 或 person")])
+        raise invalid(
+            "主体类型只能是企业或个人。", [FieldProblem("kind", "须为 enterprise 或 person")]
+        )
     return render(request, "entities/new.html", _form_context(db, actor, kind), actor=actor)
 
 
@@ -73,17 +86,26 @@ async def create_entity(
 ) -> Response:
     """Register from the form; problems are shown beside the form with the values kept."""
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-    values = {k: v.strip() or None for k, v in form.items() if k != "csrf_token"}
+    values: dict[str, Any] = {k: v.strip() or None for k, v in form.items() if k != "csrf_token"}
     try:
         if kind == "enterprise":
-            values["registration_date"] = _parse_date(form.get("registration_date", ""), "registration_date")
+            values["registration_date"] = _parse_date(
+                form.get("registration_date", ""), "registration_date"
+            )
             values["licence_type"] = values.get("licence_type") or "none"
-            entity = service.create_enterprise(db, actor=actor, data=EnterpriseCreate.model_validate(values))
+            entity: Entity = service.create_enterprise(
+                db, actor=actor, data=EnterpriseCreate.model_validate(values)
+            )
         else:
-            entity = service.create_person(db, actor=actor, cipher=cipher,
-                                           data=PersonCreate.model_validate(values))
+            entity = service.create_person(
+                db, actor=actor, cipher=cipher, data=PersonCreate.model_validate(values)
+            )
     except (FangfeiError, ValidationError) as exc:
-        error = exc if isinstance(exc, FangfeiError) else invalid("表单有误。", _validation_problems(exc))
+        error = (
+            exc
+            if isinstance(exc, FangfeiError)
+            else invalid("表单有误。", _validation_problems(exc))
+        )
         if error.status == 403:
             raise error from None
         context = {**_form_context(db, actor, kind), "error": error, "values": form}

@@ -44,7 +44,9 @@ class Page:
 
 def _check_licence(db: Session, licence_type: str) -> None:
     if licence_type not in reference.names(db, "licence_type"):
-        raise invalid("持牌类型不在基础数据中。", [FieldProblem("licence_type", f"未知类型“{licence_type}”")])
+        raise invalid(
+            "持牌类型不在基础数据中。", [FieldProblem("licence_type", f"未知类型“{licence_type}”")]
+        )
 
 
 def create_enterprise(db: Session, *, actor: Actor, data: EnterpriseCreate) -> Enterprise:
@@ -56,13 +58,25 @@ def create_enterprise(db: Session, *, actor: Actor, data: EnterpriseCreate) -> E
     if key.value and db.scalar(select(Enterprise.id).where(Enterprise.uscc == key.value)):
         raise conflict(f"统一社会信用代码 {key.value} 已登记，请打开已有的企业档案。")
     fields = data.model_dump(exclude={"uscc"})
-    enterprise = Enterprise(**fields, uscc=key.value, key_status=key.status, key_problem=key.problem)
+    enterprise = Enterprise(
+        **fields, uscc=key.value, key_status=key.status, key_problem=key.problem
+    )
     enterprise.name = enterprise.name.strip()
     db.add(enterprise)
     db.flush()
-    audit.record(db, actor=actor, action="entity.create", object_type="entity", object_id=enterprise.id,
-                 detail={"kind": "enterprise", "name": enterprise.name, "uscc": key.value,
-                         "key_status": key.status})
+    audit.record(
+        db,
+        actor=actor,
+        action="entity.create",
+        object_type="entity",
+        object_id=enterprise.id,
+        detail={
+            "kind": "enterprise",
+            "name": enterprise.name,
+            "uscc": key.value,
+            "key_status": key.status,
+        },
+    )
     return enterprise
 
 
@@ -88,18 +102,31 @@ def create_person(db: Session, *, actor: Actor, cipher: FieldCipher, data: Perso
     index = key_fields.get("id_blind_index")
     if index and db.scalar(select(Person.id).where(Person.id_blind_index == index)):
         raise conflict("该身份证号码已登记，请打开已有的个人档案。")
-    person = Person(name=data.name.strip(), jurisdiction_id=data.jurisdiction_id, phone=data.phone,
-                    address=data.address, **key_fields)
+    person = Person(
+        name=data.name.strip(),
+        jurisdiction_id=data.jurisdiction_id,
+        phone=data.phone,
+        address=data.address,
+        **key_fields,
+    )
     db.add(person)
     db.flush()
-    audit.record(db, actor=actor, action="entity.create", object_type="entity", object_id=person.id,
-                 detail={"kind": "person", "name": person.name, "key_status": person.key_status})
+    audit.record(
+        db,
+        actor=actor,
+        action="entity.create",
+        object_type="entity",
+        object_id=person.id,
+        detail={"kind": "person", "name": person.name, "key_status": person.key_status},
+    )
     return person
 
 
-def get_or_raise(db: Session, *, actor: Actor, entity_id: int, action: str = "entity.view") -> Entity:
+def get_or_raise(
+    db: Session, *, actor: Actor, entity_id: int, action: str = "entity.view"
+) -> Entity:
     """An entity the actor may see (or act on with ``action``)."""
-    entity = db.get(AnyEntity, entity_id)
+    entity = db.get(Entity, entity_id)
     if entity is None:
         raise not_found("主体", entity_id)
     policy.ensure(db, actor, action, entity)
@@ -108,11 +135,18 @@ def get_or_raise(db: Session, *, actor: Actor, entity_id: int, action: str = "en
 
 def list_for(db: Session, *, actor: Actor, filters: EntityFilter) -> Page:
     """A page of the entities the actor may see, newest first."""
-    stmt = policy.scoped(select(AnyEntity), actor, "entity.view").where(AnyEntity.voided_at.is_(None))
+    policy.ensure(db, actor, "entity.view")
+    stmt = policy.scoped(select(AnyEntity), actor, "entity.view").where(
+        AnyEntity.voided_at.is_(None)
+    )
     if filters.q:
         term = filters.q.strip()
-        stmt = stmt.where(or_(AnyEntity.name.contains(term, autoescape=True),
-                              AnyEntity.Enterprise.uscc == term.upper()))
+        stmt = stmt.where(
+            or_(
+                AnyEntity.name.contains(term, autoescape=True),
+                AnyEntity.Enterprise.uscc == term.upper(),
+            )
+        )
     if filters.kind:
         stmt = stmt.where(AnyEntity.kind == filters.kind)
     if filters.jurisdiction_id:
@@ -120,18 +154,24 @@ def list_for(db: Session, *, actor: Actor, filters: EntityFilter) -> Page:
     if filters.key_status:
         stmt = stmt.where(AnyEntity.key_status == filters.key_status)
     total = db.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    rows = db.scalars(stmt.order_by(AnyEntity.id.desc())
-                      .offset((filters.page - 1) * filters.per_page).limit(filters.per_page))
+    rows = db.scalars(
+        stmt.order_by(AnyEntity.id.desc())
+        .offset((filters.page - 1) * filters.per_page)
+        .limit(filters.per_page)
+    )
     return Page(total, filters.page, filters.per_page, list(rows))
 
 
-def find_person_by_id_number(db: Session, *, actor: Actor, cipher: FieldCipher, id_number: str) -> Person | None:
+def find_person_by_id_number(
+    db: Session, *, actor: Actor, cipher: FieldCipher, id_number: str
+) -> Person | None:
     """The person with this ID number, found through the blind index without decrypting."""
     key = check_id_number(id_number)
     if key.value is None:
         return None
     stmt = policy.scoped(select(AnyEntity), actor, "entity.view").where(
-        AnyEntity.Person.id_blind_index == cipher.blind_index(key.value))
+        AnyEntity.Person.id_blind_index == cipher.blind_index(key.value)
+    )
     found = db.scalar(stmt)
     return found if isinstance(found, Person) else None
 
@@ -153,8 +193,14 @@ def update(db: Session, *, actor: Actor, entity_id: int, data: EntityUpdate) -> 
             setattr(entity, name, value)
     if diff:
         db.flush()
-        audit.record(db, actor=actor, action="entity.update", object_type="entity",
-                     object_id=entity.id, detail=diff)
+        audit.record(
+            db,
+            actor=actor,
+            action="entity.update",
+            object_type="entity",
+            object_id=entity.id,
+            detail=diff,
+        )
     return entity
 
 
@@ -163,8 +209,14 @@ def reveal_id_number(db: Session, *, actor: Actor, cipher: FieldCipher, entity_i
     entity = get_or_raise(db, actor=actor, entity_id=entity_id, action="entity.view_identity")
     if not isinstance(entity, Person) or entity.id_number_encrypted is None:
         raise not_found("身份证号码", entity_id)
-    audit.record(db, actor=actor, action="entity.view_identity", object_type="entity",
-                 object_id=entity.id, detail={"name": entity.name})
+    audit.record(
+        db,
+        actor=actor,
+        action="entity.view_identity",
+        object_type="entity",
+        object_id=entity.id,
+        detail={"name": entity.name},
+    )
     return cipher.decrypt(entity.id_number_encrypted)
 
 
@@ -178,35 +230,52 @@ def create_account(db: Session, *, actor: Actor, data: BankAccountCreate) -> Ban
             raise invalid("账户持有人主体不存在。", [FieldProblem("holder_entity_id", "不存在")])
         if actor.bank is None:  # a bank sees a holder only once the account links them
             get_or_raise(db, actor=actor, entity_id=data.holder_entity_id)
-    if db.scalar(select(BankAccount.id).where(BankAccount.bank == data.bank,
-                                              BankAccount.account_number == data.account_number)):
+    if db.scalar(
+        select(BankAccount.id).where(
+            BankAccount.bank == data.bank, BankAccount.account_number == data.account_number
+        )
+    ):
         raise conflict(f"{data.bank} 账户 {data.account_number} 已登记。")
     account = BankAccount(**data.model_dump())
     db.add(account)
     db.flush()
-    audit.record(db, actor=actor, action="account.create", object_type="bank_account",
-                 object_id=account.id, detail=data.model_dump())
+    audit.record(
+        db,
+        actor=actor,
+        action="account.create",
+        object_type="bank_account",
+        object_id=account.id,
+        detail=data.model_dump(),
+    )
     return account
 
 
 def accounts_of(db: Session, *, actor: Actor, entity_id: int) -> list[BankAccount]:
     """The bank accounts of one entity that the actor may see."""
-    stmt = policy.scoped(select(BankAccount), actor, "account.view").where(
-        BankAccount.holder_entity_id == entity_id).order_by(BankAccount.bank, BankAccount.id)
+    stmt = (
+        policy.scoped(select(BankAccount), actor, "account.view")
+        .where(BankAccount.holder_entity_id == entity_id)
+        .order_by(BankAccount.bank, BankAccount.id)
+    )
     return list(db.scalars(stmt))
 
 
 def counts_for(db: Session, *, actor: Actor) -> dict[str, int]:
     """Dashboard figures over the entities and accounts the actor may see."""
     scope = policy.scope_clause(actor, "entity.view")
-    live = select(Entity.kind, Entity.key_status, func.count()).where(scope, Entity.voided_at.is_(None))
+    live = select(Entity.kind, Entity.key_status, func.count()).where(
+        scope, Entity.voided_at.is_(None)
+    )
     counts = {"enterprise": 0, "person": 0, "flagged": 0}
     for kind, status, n in db.execute(live.group_by(Entity.kind, Entity.key_status)):
         counts[kind] += n
         if status != "valid":
             counts["flagged"] += n
-    accounts = select(func.count()).select_from(BankAccount).where(
-        policy.scope_clause(actor, "account.view"))
+    accounts = (
+        select(func.count())
+        .select_from(BankAccount)
+        .where(policy.scope_clause(actor, "account.view"))
+    )
     counts["accounts"] = db.scalar(accounts) or 0
     return counts
 
@@ -216,8 +285,11 @@ def enterprises_per_jurisdiction(db: Session, *, actor: Actor) -> list[tuple[str
     stmt = (
         select(Jurisdiction.name, func.count(Entity.id))
         .join(Entity, Entity.jurisdiction_id == Jurisdiction.id)
-        .where(policy.scope_clause(actor, "entity.view"), Entity.kind == "enterprise",
-               Entity.voided_at.is_(None))
+        .where(
+            policy.scope_clause(actor, "entity.view"),
+            Entity.kind == "enterprise",
+            Entity.voided_at.is_(None),
+        )
         .group_by(Jurisdiction.name)
         .order_by(func.count(Entity.id).desc())
     )

@@ -32,7 +32,9 @@ def list_entities(
     return {"total": page.total, "page": page.page, "per_page": page.per_page, "items": page.items}
 
 
-@router.post("/entities/enterprises", response_model=EntityRead, status_code=201, summary="登记企业")
+@router.post(
+    "/entities/enterprises", response_model=EntityRead, status_code=201, summary="登记企业"
+)
 def create_enterprise(body: EnterpriseCreate, db: SessionDep, actor: ActorDep) -> Entity:
     """Register an enterprise (an invalid USCC is kept and flagged)."""
     return service.create_enterprise(db, actor=actor, data=body)
@@ -56,7 +58,9 @@ def update_entity(entity_id: int, body: EntityUpdate, db: SessionDep, actor: Act
     return service.update(db, actor=actor, entity_id=entity_id, data=body)
 
 
-@router.get("/entities/{entity_id}/accounts", response_model=list[BankAccountRead], summary="主体的银行账户")
+@router.get(
+    "/entities/{entity_id}/accounts", response_model=list[BankAccountRead], summary="主体的银行账户"
+)
 def entity_accounts(entity_id: int, db: SessionDep, actor: ActorDep) -> list[BankAccount]:
     """The entity's bank accounts visible to the actor."""
     service.get_or_raise(db, actor=actor, entity_id=entity_id)

@@ -55,7 +55,11 @@ def update_item(
 
 @router.post("/admin/reference/{kind}")
 def create_item(
-    kind: str, db: SessionDep, actor: ActorDep, code: Annotated[str, Form()], name: Annotated[str, Form()]
+    kind: str,
+    db: SessionDep,
+    actor: ActorDep,
+    code: Annotated[str, Form()],
+    name: Annotated[str, Form()],
 ) -> Response:
     """Add an entry to an enumeration."""
     policy.ensure(db, actor, "reference.manage")
@@ -65,15 +69,20 @@ def create_item(
 
 @router.post("/admin/lpr")
 def add_lpr(
-    db: SessionDep, actor: ActorDep, effective_date: Annotated[str, Form()], pct: Annotated[str, Form()]
+    db: SessionDep,
+    actor: ActorDep,
+    effective_date: Annotated[str, Form()],
+    pct: Annotated[str, Form()],
 ) -> Response:
     """Record a newly published one-year LPR."""
     policy.ensure(db, actor, "reference.manage")
     try:
         day, rate = date.fromisoformat(effective_date), Decimal(pct)
     except (ValueError, InvalidOperation) as exc:
-        raise invalid("日期须为 YYYY-MM-DD，利率须为数字（如 3.00）。",
-                      [FieldProblem("effective_date/pct", "格式有误")]) from exc
+        raise invalid(
+            "日期须为 YYYY-MM-DD，利率须为数字（如 3.00）。",
+            [FieldProblem("effective_date/pct", "格式有误")],
+        ) from exc
     service.add_lpr(db, actor=actor, effective_date=day, pct=rate)
     return RedirectResponse("/admin/reference", status_code=303)
 
@@ -91,5 +100,7 @@ def add_jurisdiction(
     policy.ensure_jurisdiction(db, actor, parent_id)
     parent = next(j for j in service.jurisdictions(db) if j.id == parent_id)
     level = "township" if parent.level == "county" else "county"
-    service.add_jurisdiction(db, actor=actor, code=code, name=name, level=level, parent_code=parent.code)
+    service.add_jurisdiction(
+        db, actor=actor, code=code, name=name, level=level, parent_code=parent.code
+    )
     return RedirectResponse("/admin/reference", status_code=303)

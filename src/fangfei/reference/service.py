@@ -15,7 +15,12 @@ from fangfei.errors import FieldProblem, conflict, invalid, not_found
 from fangfei.reference import files
 from fangfei.reference.models import Department, Jurisdiction, LprRate, RefItem
 
-JURISDICTION_LEVELS = {"province": "省", "city": "市州", "county": "县区", "township": "乡镇（街道）"}
+JURISDICTION_LEVELS = {
+    "province": "省",
+    "city": "市州",
+    "county": "县区",
+    "township": "乡镇（街道）",
+}
 
 
 def _shipped_items() -> list[tuple[str, int, dict[str, Any], int]]:
@@ -27,7 +32,12 @@ def _shipped_items() -> list[tuple[str, int, dict[str, Any], int]]:
     ]
     departments = files.load("departments.yaml")
     rows += [
-        ("focus_area", departments["version"], {**item, "extra": {"department": item["department"]}}, i)
+        (
+            "focus_area",
+            departments["version"],
+            {**item, "extra": {"department": item["department"]}},
+            i,
+        )
         for i, item in enumerate(departments["focus_areas"])
     ]
     return rows
@@ -39,8 +49,17 @@ def _sync_items(db: Session) -> int:
     for kind, version, item, position in _shipped_items():
         row = existing.get((kind, item["code"]))
         if row is None:
-            db.add(RefItem(kind=kind, code=item["code"], name=item["name"], position=position,
-                           extra=item.get("extra", {}), source_version=version, active=True))
+            db.add(
+                RefItem(
+                    kind=kind,
+                    code=item["code"],
+                    name=item["name"],
+                    position=position,
+                    extra=item.get("extra", {}),
+                    source_version=version,
+                    active=True,
+                )
+            )
             changed += 1
         elif not row.edited and (row.source_version or 0) < version:
             row.name, row.position, row.extra = item["name"], position, item.get("extra", {})
@@ -56,8 +75,15 @@ def _sync_departments(db: Session) -> int:
     changed = 0
     for position, (item, is_lead) in enumerate(wanted):
         if item["code"] not in existing:
-            db.add(Department(code=item["code"], name=item["name"], is_lead_office=is_lead,
-                              position=position, active=True))
+            db.add(
+                Department(
+                    code=item["code"],
+                    name=item["name"],
+                    is_lead_office=is_lead,
+                    position=position,
+                    active=True,
+                )
+            )
             changed += 1
     return changed
 
@@ -67,8 +93,13 @@ def _sync_lpr(db: Session) -> int:
     known = set(db.scalars(select(LprRate.effective_date)))
     new = [r for r in data["rates"] if r["from"] not in known]
     for rate in new:
-        db.add(LprRate(effective_date=rate["from"], one_year_pct=Decimal(rate["pct"]),
-                       source_version=data["version"]))
+        db.add(
+            LprRate(
+                effective_date=rate["from"],
+                one_year_pct=Decimal(rate["pct"]),
+                source_version=data["version"],
+            )
+        )
     return len(new)
 
 
@@ -77,8 +108,14 @@ def sync_shipped(db: Session, *, actor: Actor) -> dict[str, int]:
     counts = {"items": _sync_items(db), "departments": _sync_departments(db), "lpr": _sync_lpr(db)}
     if any(counts.values()):
         db.flush()
-        audit.record(db, actor=actor, action="reference.sync", object_type="reference",
-                     object_id="shipped", detail=counts)
+        audit.record(
+            db,
+            actor=actor,
+            action="reference.sync",
+            object_type="reference",
+            object_id="shipped",
+            detail=counts,
+        )
     return counts
 
 
@@ -116,14 +153,25 @@ def update_item(
     if position is not None:
         item.position = position
     after = {"name": item.name, "active": item.active, "position": item.position}
-    audit.record(db, actor=actor, action="reference.update", object_type="ref_item",
-                 object_id=item.id, detail={"kind": item.kind, "code": item.code,
-                                            "before": before, "after": after})
+    audit.record(
+        db,
+        actor=actor,
+        action="reference.update",
+        object_type="ref_item",
+        object_id=item.id,
+        detail={"kind": item.kind, "code": item.code, "before": before, "after": after},
+    )
     return item
 
 
 def create_item(
-    db: Session, *, actor: Actor, kind: str, code: str, name: str, extra: dict[str, Any] | None = None
+    db: Session,
+    *,
+    actor: Actor,
+    kind: str,
+    code: str,
+    name: str,
+    extra: dict[str, Any] | None = None,
 ) -> RefItem:
     """Add an entry to an enumeration."""
     if kind not in files.kind_labels():
@@ -135,12 +183,26 @@ def create_item(
     if db.scalar(select(RefItem.id).where(RefItem.kind == kind, RefItem.code == code)):
         raise conflict(f"类别“{kind}”中已有代码为“{code}”的条目。")
     position = len(items(db, kind))
-    item = RefItem(kind=kind, code=code, name=name, position=position, extra=extra or {},
-                   source_version=None, edited=True, active=True)
+    item = RefItem(
+        kind=kind,
+        code=code,
+        name=name,
+        position=position,
+        extra=extra or {},
+        source_version=None,
+        edited=True,
+        active=True,
+    )
     db.add(item)
     db.flush()
-    audit.record(db, actor=actor, action="reference.create", object_type="ref_item",
-                 object_id=item.id, detail={"kind": kind, "code": code, "name": name})
+    audit.record(
+        db,
+        actor=actor,
+        action="reference.create",
+        object_type="ref_item",
+        object_id=item.id,
+        detail={"kind": kind, "code": code, "name": name},
+    )
     return item
 
 
@@ -168,8 +230,14 @@ def add_lpr(db: Session, *, actor: Actor, effective_date: date, pct: Decimal) ->
     rate = LprRate(effective_date=effective_date, one_year_pct=pct, source_version=None)
     db.add(rate)
     db.flush()
-    audit.record(db, actor=actor, action="reference.lpr_add", object_type="lpr_rate",
-                 object_id=rate.id, detail={"from": effective_date, "pct": pct})
+    audit.record(
+        db,
+        actor=actor,
+        action="reference.lpr_add",
+        object_type="lpr_rate",
+        object_id=rate.id,
+        detail={"from": effective_date, "pct": pct},
+    )
     return rate
 
 
@@ -207,19 +275,35 @@ def add_jurisdiction(
 ) -> Jurisdiction:
     """Add a county, township or other jurisdiction under its parent."""
     if level not in JURISDICTION_LEVELS:
-        raise invalid(f"未知的辖区层级：{level}", [FieldProblem("level", "须为 " + "/".join(JURISDICTION_LEVELS))])
+        raise invalid(
+            f"未知的辖区层级：{level}",
+            [FieldProblem("level", "须为 " + "/".join(JURISDICTION_LEVELS))],
+        )
     code, name = code.strip(), name.strip()
     if not code or not name:
-        raise invalid("辖区代码和名称都必须填写。", [FieldProblem("code" if not code else "name", "不能为空")])
+        raise invalid(
+            "辖区代码和名称都必须填写。", [FieldProblem("code" if not code else "name", "不能为空")]
+        )
     if db.scalar(select(Jurisdiction.id).where(Jurisdiction.code == code)):
         raise conflict(f"辖区代码“{code}”已存在。")
     parent = jurisdiction_by_code(db, parent_code) if parent_code else None
-    place = Jurisdiction(code=code, name=name, level=level, parent_id=parent.id if parent else None,
-                         path="", active=True)
+    place = Jurisdiction(
+        code=code,
+        name=name,
+        level=level,
+        parent_id=parent.id if parent else None,
+        path="",
+        active=True,
+    )
     db.add(place)
     db.flush()
     place.path = f"{parent.path if parent else '/'}{place.id}/"
-    audit.record(db, actor=actor, action="jurisdiction.create", object_type="jurisdiction",
-                 object_id=place.id, detail={"code": code, "name": name, "level": level,
-                                             "parent": parent_code})
+    audit.record(
+        db,
+        actor=actor,
+        action="jurisdiction.create",
+        object_type="jurisdiction",
+        object_id=place.id,
+        detail={"code": code, "name": name, "level": level, "parent": parent_code},
+    )
     return place

@@ -63,7 +63,9 @@ def list_lpr(db: SessionDep, actor: ActorDep) -> list[LprRate]:
 def add_lpr(body: LprCreate, db: SessionDep, actor: ActorDep) -> LprRate:
     """Record a newly published one-year LPR (administrators)."""
     policy.ensure(db, actor, "reference.manage")
-    return service.add_lpr(db, actor=actor, effective_date=body.effective_date, pct=body.one_year_pct)
+    return service.add_lpr(
+        db, actor=actor, effective_date=body.effective_date, pct=body.one_year_pct
+    )
 
 
 @router.get("/jurisdictions", response_model=list[JurisdictionRead], summary="辖区")

@@ -23,9 +23,9 @@ class FieldCipher:
     def __init__(self, master_key: bytes) -> None:
         self._aead = AESGCM(_derive(master_key, b"fangfei/aes-gcm/v1"))
         self._index_key = _derive(master_key, b"fangfei/blind-index/v1")
-        self.fingerprint = hashlib.sha256(_derive(master_key, b"fangfei/fingerprint/v1")).hexdigest()[
-            :16
-        ]
+        self.fingerprint = hashlib.sha256(
+            _derive(master_key, b"fangfei/fingerprint/v1")
+        ).hexdigest()[:16]
 
     def encrypt(self, plaintext: str) -> bytes:
         """Nonce followed by ciphertext and tag."""

@@ -47,9 +47,13 @@ def _decode_encryption_key(text: str) -> bytes:
     try:
         raw = base64.b64decode(text.strip(), validate=True)
     except ValueError as exc:
-        raise _config_error("加密密钥不是有效的 base64 文本。请用 `fangfei keys init` 生成。") from exc
+        raise _config_error(
+            "加密密钥不是有效的 base64 文本。请用 `fangfei keys init` 生成。"
+        ) from exc
     if len(raw) != 32:
-        raise _config_error("加密密钥长度必须为 32 字节（base64 编码）。请用 `fangfei keys init` 生成。")
+        raise _config_error(
+            "加密密钥长度必须为 32 字节（base64 编码）。请用 `fangfei keys init` 生成。"
+        )
     return raw
 
 
@@ -95,7 +99,9 @@ def load_keys(settings: Settings) -> Keys:
     if secret is None:
         secret = _read_or_create(settings.keys_dir / SECRET_FILE, settings, "secret")
     if not settings.is_development and (secret.lower() in PLACEHOLDERS or len(secret) < 32):
-        raise _config_error("会话密钥为默认值或过短（至少 32 个字符）。请用 `fangfei keys init` 生成。")
+        raise _config_error(
+            "会话密钥为默认值或过短（至少 32 个字符）。请用 `fangfei keys init` 生成。"
+        )
     encryption = settings.encryption_key
     if encryption is None:
         encryption = _read_or_create(settings.keys_dir / ENCRYPTION_FILE, settings, "encryption")

@@ -1,0 +1,193 @@
+"""The demo county: deterministic, valid keys (or flagged ones), every role can log in, and the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from stdnum.cn import ric, uscc
+from typer.testing import CliRunner
+
+from fangfei.audit import service as audit
+from fangfei.audit.models import AuditEvent
+from fangfei.auth import service as auth
+from fangfei.auth.models import User
+from fangfei.auth.roles import LOGIN_ROLES, Role, system_actor
+from fangfei.cli import app
+from fangfei.config import get_settings
+from fangfei.demo.county import (
+    COUNTY_CODE,
+    DEMO_LOGINS,
+    DEMO_PASSWORD,
+    FINANCIAL,
+    RURAL_BANK,
+    DemoSummary,
+    build_demo,
+    organisation_code,
+)
+from fangfei.entities.models import BankAccount, Enterprise, Entity, ImportBatch, Person
+from fangfei.errors import FangfeiError
+from fangfei.reference import service as reference
+from fangfei.reference.models import Jurisdiction
+from fangfei.security.crypto import FieldCipher
+from tests.county import County
+
+ACTOR = system_actor("demo-test")
+SMALL = {"enterprises": 200, "persons": 50}
+
+
+def _load(db: Session, cipher: FieldCipher, **sizes: int) -> DemoSummary:
+    return build_demo(db, actor=ACTOR, cipher=cipher, **{**SMALL, **sizes})
+
+
+def _snapshot(db: Session) -> list[tuple[str, str | None]]:
+    firms = db.execute(select(Enterprise.name, Enterprise.uscc).order_by(Enterprise.id))
+    people = db.execute(select(Person.name, Person.id_number_masked).order_by(Person.id))
+    return [(name, key) for name, key in [*firms, *people]]
+
+
+def _load_and_forget(
+    db: Session, cipher: FieldCipher, seed: int
+) -> tuple[DemoSummary, list[tuple[str, str | None]]]:
+    """Build the demo in a savepoint, read it back, and roll it away again."""
+    nested = db.begin_nested()
+    summary = build_demo(db, actor=ACTOR, cipher=cipher, seed=seed, **SMALL)
+    snapshot = _snapshot(db)
+    nested.rollback()
+    return summary, snapshot
+
+
+def test_same_seed_gives_the_same_county(db: Session, cipher: FieldCipher) -> None:
+    first, first_rows = _load_and_forget(db, cipher, seed=7)
+    again, again_rows = _load_and_forget(db, cipher, seed=7)
+    other, other_rows = _load_and_forget(db, cipher, seed=8)
+    assert first_rows == again_rows and first.dataset_sha256 == again.dataset_sha256
+    assert other_rows != first_rows and other.dataset_sha256 != first.dataset_sha256
+
+
+def test_another_key_gives_the_same_data(db: Session, cipher: FieldCipher) -> None:
+    first, _ = _load_and_forget(db, cipher, seed=7)
+    second, _ = _load_and_forget(db, FieldCipher(b"k" * 32), seed=7)
+    assert first.dataset_sha256 == second.dataset_sha256
+
+
+def test_counts_batch_and_audit(db: Session, cipher: FieldCipher) -> None:
+    summary = _load(db, cipher)
+    county = reference.jurisdiction_by_code(db, COUNTY_CODE)
+    townships = db.scalars(select(Jurisdiction).where(Jurisdiction.parent_id == county.id)).all()
+    assert (summary.townships, len(townships), summary.county_id) == (20, 20, county.id)
+    assert {t.code for t in townships} == {f"DEMO{n:02d}" for n in range(1, 21)}
+    kinds = dict(db.execute(select(Entity.kind, func.count()).group_by(Entity.kind)).all())
+    assert kinds == {"enterprise": 200, "person": 50}
+    batch = db.get(ImportBatch, summary.import_batch_id)
+    assert batch is not None and (batch.kind, batch.row_count) == ("demo", 250)
+    assert db.scalar(select(func.count()).where(Entity.import_batch_id == batch.id)) == 250
+    accounts = db.scalars(select(BankAccount)).all()
+    assert len(accounts) == summary.accounts > 0 and all(a.holder_entity_id for a in accounts)
+    actions = dict(
+        db.execute(select(AuditEvent.action, func.count()).group_by(AuditEvent.action)).all()
+    )
+    assert (actions["jurisdiction.create"], actions["user.create"], actions["demo.load"]) == (
+        21,
+        7,
+        1,
+    )
+    assert audit.verify(db).ok
+
+
+def test_usccs_are_valid_or_flagged(db: Session, cipher: FieldCipher) -> None:
+    summary = _load(db, cipher, enterprises=1000)
+    firms = db.scalars(select(Enterprise)).all()
+    by_status: dict[str, list[Enterprise]] = {}
+    for firm in firms:
+        by_status.setdefault(firm.key_status, []).append(firm)
+    assert all(f.uscc and uscc.is_valid(f.uscc) for f in by_status["valid"])
+    assert all(
+        organisation_code(f.uscc[8:16]) == f.uscc[8:17] for f in by_status["valid"] if f.uscc
+    )
+    flagged = by_status.get("invalid", []) + by_status.get("missing", [])
+    assert len(flagged) == summary.flagged_enterprises and 0 < len(flagged) < 20
+    assert all(f.key_problem and not (f.uscc and uscc.is_valid(f.uscc)) for f in flagged)
+    assert all(f.uscc is None for f in by_status.get("missing", []))
+
+
+def test_enterprises_look_like_a_county_registry(db: Session, cipher: FieldCipher) -> None:
+    _load(db, cipher, enterprises=1000)
+    firms = db.scalars(select(Enterprise)).all()
+    licences = {f.licence_type for f in firms}
+    assert {"none", "small_loan", "pawn", "financing_guarantee"} <= licences
+    screened = [f for f in firms if any(word in (f.business_scope or "") for word, _ in FINANCIAL)]
+    assert 10 < len(screened) < 150
+    statuses = set(reference.names(db, "enterprise_status"))
+    assert {f.business_status for f in firms} <= statuses
+    assert all(1995 <= f.registration_date.year <= 2025 for f in firms if f.registration_date)
+    assert all(f.name.endswith("公司") and f.legal_representative and f.address for f in firms)
+
+
+def test_id_numbers_decrypt_to_valid_numbers(db: Session, cipher: FieldCipher) -> None:
+    summary = _load(db, cipher, persons=400)
+    people = db.scalars(select(Person)).all()
+    valid = [p for p in people if p.key_status == "valid"]
+    assert len(people) - len(valid) == summary.flagged_persons
+    for person in valid:
+        assert person.id_number_encrypted is not None
+        number = cipher.decrypt(person.id_number_encrypted)
+        assert ric.is_valid(number) and person.id_blind_index == cipher.blind_index(number)
+        assert person.id_number_masked == number[:6] + "*" * 8 + number[-4:]
+
+
+def test_every_role_can_log_in(db: Session, cipher: FieldCipher) -> None:
+    _load(db, cipher)
+    assert {login.role for login in DEMO_LOGINS} == set(LOGIN_ROLES)
+    for login in DEMO_LOGINS:
+        user = auth.authenticate(
+            db, username=login.username, password=DEMO_PASSWORD, address="test"
+        )
+        assert user is not None and user.role == login.role.value
+    users = {u.username: u for u in db.scalars(select(User))}
+    assert users["xiangzhen"].jurisdiction.name == "城关镇"
+    assert users["yinhang"].bank == RURAL_BANK
+    assert users["gongan"].department is not None
+    assert users["gongan"].department.code == "public_security"
+    assert (
+        users["lingdao"].role == Role.LEADER and users["lingdao"].jurisdiction.code == COUNTY_CODE
+    )
+
+
+def test_refuses_a_database_with_users(db: Session, cipher: FieldCipher, county: County) -> None:
+    with pytest.raises(FangfeiError, match="只能载入空数据库"):
+        _load(db, cipher)
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private installation for the command line (settings are cached per process)."""
+    monkeypatch.setenv("FANGFEI_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("FANGFEI_ENV", "test")
+    for name in ("FANGFEI_DATABASE_URL", "FANGFEI_ENCRYPTION_KEY", "FANGFEI_SECRET_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    get_settings.cache_clear()
+    yield tmp_path / "home"
+    get_settings.cache_clear()
+
+
+def test_cli_loads_once_and_if_empty_leaves_it_alone(home: Path) -> None:
+    runner = CliRunner()
+    sizes = ["--enterprises", "30", "--persons", "10"]
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    loaded = runner.invoke(app, ["demo", "--if-empty", *sizes])
+    assert loaded.exit_code == 0, loaded.output
+    assert "chufei" in loaded.output and "http://127.0.0.1:8000" in loaded.output
+    again = runner.invoke(app, ["demo", "--if-empty", *sizes])
+    assert again.exit_code == 0 and "未载入演示数据" in again.output and "yinhang" in again.output
+    refused = runner.invoke(app, ["demo", *sizes])
+    assert refused.exit_code == 2 and "只能载入空数据库" in refused.output
+    assert (home / "keys" / "encryption.key").exists()
+
+
+def test_cli_asks_for_the_database_first(home: Path) -> None:
+    result = CliRunner().invoke(app, ["demo", "--enterprises", "5", "--persons", "5"])
+    assert result.exit_code == 2 and "fangfei db upgrade" in result.output
