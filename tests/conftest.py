@@ -64,7 +64,9 @@ def fresh_database(kind: str, tmp: Path, request: pytest.FixtureRequest, name: s
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+def engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
     """A migrated database with the shipped reference data, one per backend."""
     url = fresh_database(request.param, tmp_path_factory.mktemp("db"), request, "fangfei_test")
     eng = make_engine(url)
@@ -85,7 +87,9 @@ def connection(engine: Engine) -> Iterator[Connection]:
 @pytest.fixture
 def sessions(connection: Connection) -> sessionmaker[Session]:
     """Session factory joined to the test transaction: commits become savepoint releases."""
-    return sessionmaker(bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint")
+    return sessionmaker(
+        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    )
 
 
 @pytest.fixture
@@ -99,8 +103,12 @@ def db(sessions: sessionmaker[Session]) -> Iterator[Session]:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Test settings with fresh keys and a private home."""
-    return Settings(env="test", home=tmp_path / "home", secret_key=generate_secret_key(),
-                    encryption_key=generate_encryption_key())
+    return Settings(
+        env="test",
+        home=tmp_path / "home",
+        secret_key=generate_secret_key(),
+        encryption_key=generate_encryption_key(),
+    )
 
 
 @pytest.fixture

@@ -30,10 +30,12 @@ def build_county(db: Session) -> County:
     """Create the county, its townships and the users in the session (not committed)."""
     actor = system_actor("test")
     county = reference.add_jurisdiction(db, actor=actor, code="T100", name="测试县", level="county")
-    east = reference.add_jurisdiction(db, actor=actor, code="T101", name="东城镇", level="township",
-                                      parent_code="T100")
-    west = reference.add_jurisdiction(db, actor=actor, code="T102", name="西城镇", level="township",
-                                      parent_code="T100")
+    east = reference.add_jurisdiction(
+        db, actor=actor, code="T101", name="东城镇", level="township", parent_code="T100"
+    )
+    west = reference.add_jurisdiction(
+        db, actor=actor, code="T102", name="西城镇", level="township", parent_code="T100"
+    )
     market = reference.department_by_code(db, "market_regulation")
     specs = {
         "admin": (Role.ADMIN, county, None, None),
@@ -45,8 +47,17 @@ def build_county(db: Session) -> County:
         "leader": (Role.LEADER, county, None, None),
     }
     users = {
-        name: auth.create_user(db, actor=actor, username=name, display_name=name, password=PASSWORD,
-                               role=role, jurisdiction_id=place.id, department_id=dept, bank=bank)
+        name: auth.create_user(
+            db,
+            actor=actor,
+            username=name,
+            display_name=name,
+            password=PASSWORD,
+            role=role,
+            jurisdiction_id=place.id,
+            department_id=dept,
+            bank=bank,
+        )
         for name, (role, place, dept, bank) in specs.items()
     }
     return County(county=county, east=east, west=west, users=users)

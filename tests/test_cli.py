@@ -33,10 +33,21 @@ def test_new_installation_then_audit_tampering(home: Path) -> None:
     assert (code, out.strip()) == (0, "已添加辖区 某某县（C001）")
     code, out = run("jurisdiction", "add", "C001", "重复县")
     assert code == 2 and "辖区代码“C001”已存在" in out
-    code, out = run("user", "add", "chief", "--role", "lead_office", "--jurisdiction", "C001",
-                    "--password", "a-long-password")
+    code, out = run(
+        "user",
+        "add",
+        "chief",
+        "--role",
+        "lead_office",
+        "--jurisdiction",
+        "C001",
+        "--password",
+        "a-long-password",
+    )
     assert (code, out.strip()) == (0, "已创建用户 chief（lead_office）")
-    code, out = run("user", "add", "bad", "--role", "wizard", "--jurisdiction", "C001", "--password", "x")
+    code, out = run(
+        "user", "add", "bad", "--role", "wizard", "--jurisdiction", "C001", "--password", "x"
+    )
     assert code == 2 and "字段“role”：未知角色" in out and "密码至少 8 位" in out
     code, out = run("audit", "verify")
     assert code == 0 and "审计链完整：共 3 条" in out

@@ -15,13 +15,17 @@ from tests.conftest import fresh_database
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
-def test_upgrade_matches_models_and_downgrades(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+def test_upgrade_matches_models_and_downgrades(
+    kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     url = fresh_database(kind, tmp_path, request, "fangfei_migrations")
     engine = make_engine(url)
     config = alembic_config(url)
     command.upgrade(config, "head")
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
+        )
     assert diff == []
     command.downgrade(config, "base")
     with engine.connect() as conn:

@@ -33,12 +33,16 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(jurisdiction_app, name="jurisdiction")
 # Domain command groups live beside their domains.
 app.add_typer(entities_cli.app, name="entities")
-app.command("demo")(demo_cli.demo)
-app.command("backup")(backup_cli.backup)
-app.command("restore")(backup_cli.restore)
+app.command("demo", help="载入示范县数据（乡镇、企业、个人、账户和各角色演示账号）。")(
+    demo_cli.demo
+)
+app.command("backup", help="备份数据库和存储文件为一个带校验的归档（不含密钥）。")(
+    backup_cli.backup
+)
+app.command("restore", help="把备份归档恢复到一个新的空安装并校验。")(backup_cli.restore)
 
 
-@db_app.command("upgrade")
+@db_app.command("upgrade", help="创建或升级数据库结构，并同步随版本发布的基础数据。")
 def db_upgrade() -> None:
     """Create or upgrade the database and sync the shipped reference data."""
     rt = open_runtime()
@@ -49,7 +53,7 @@ def db_upgrade() -> None:
     )
 
 
-@keys_app.command("init")
+@keys_app.command("init", help="生成本安装的密钥文件（已存在的不会覆盖）。")
 def keys_init() -> None:
     """Create the installation's key files (never overwrites existing ones)."""
     rt = open_runtime()
@@ -63,7 +67,7 @@ def keys_init() -> None:
     )
 
 
-@user_app.command("add")
+@user_app.command("add", help="新增登录用户。")
 def user_add(
     username: str,
     role: Annotated[str, typer.Option(help="|".join(r.value for r in LOGIN_ROLES))],
@@ -95,7 +99,7 @@ def user_add(
     console.print(f"已创建用户 {user.username}（{role}）")
 
 
-@jurisdiction_app.command("add")
+@jurisdiction_app.command("add", help="新增辖区（先建县区，再建乡镇）。")
 def jurisdiction_add(
     code: str,
     name: str,
@@ -114,7 +118,7 @@ def jurisdiction_add(
     console.print(f"已添加辖区 {place.name}（{place.code}）")
 
 
-@audit_app.command("verify")
+@audit_app.command("verify", help="校验审计链；发现被改动或删除的记录时指出第一处并以状态 1 退出。")
 def audit_verify() -> None:
     """Check the audit chain; exit 1 and name the first broken link if any row was altered."""
     rt = open_runtime()
@@ -127,7 +131,7 @@ def audit_verify() -> None:
     raise typer.Exit(code=1)
 
 
-@app.command()
+@app.command(help="启动网页服务（默认 FANGFEI_HOST:FANGFEI_PORT）。")
 def serve(
     host: Annotated[str | None, typer.Option()] = None,
     port: Annotated[int | None, typer.Option()] = None,

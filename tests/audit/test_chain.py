@@ -15,8 +15,17 @@ ACTOR = system_actor("auditor-test")
 
 
 def _append(db: Session, n: int) -> list[AuditEvent]:
-    return [audit.record(db, actor=ACTOR, action="test.event", object_type="thing", object_id=i,
-                         detail={"n": i, "note": "测试"}) for i in range(n)]
+    return [
+        audit.record(
+            db,
+            actor=ACTOR,
+            action="test.event",
+            object_type="thing",
+            object_id=i,
+            detail={"n": i, "note": "测试"},
+        )
+        for i in range(n)
+    ]
 
 
 def _disable_protection(db: Session) -> None:
@@ -38,7 +47,9 @@ def test_rows_chain_to_each_other(db: Session) -> None:
     assert report.ok and report.checked == events[2].id and report.head_hash == events[2].hash
 
 
-@pytest.mark.parametrize("statement", ["UPDATE audit_events SET action = 'x'", "DELETE FROM audit_events"])
+@pytest.mark.parametrize(
+    "statement", ["UPDATE audit_events SET action = 'x'", "DELETE FROM audit_events"]
+)
 def test_database_refuses_to_change_the_log(db: Session, statement: str) -> None:
     _append(db, 1)
     with pytest.raises(DBAPIError, match="append-only"), db.begin_nested():
@@ -48,8 +59,10 @@ def test_database_refuses_to_change_the_log(db: Session, statement: str) -> None
 def test_altered_row_is_named(db: Session) -> None:
     events = _append(db, 4)
     _disable_protection(db)
-    db.execute(text("UPDATE audit_events SET detail = :d WHERE id = :id"),
-               {"d": '{"n": 99, "note": "篡改"}', "id": events[1].id})
+    db.execute(
+        text("UPDATE audit_events SET detail = :d WHERE id = :id"),
+        {"d": '{"n": 99, "note": "篡改"}', "id": events[1].id},
+    )
     db.expire_all()
     report = audit.verify(db)
     assert (report.ok, report.broken_at) == (False, events[1].id)

@@ -32,19 +32,53 @@ class World:
 @pytest.fixture
 def world(db: Session, county: County) -> World:
     """The fixture county plus a neighbouring county with its own lead office."""
-    east = entities.create_enterprise(db, actor=SYSTEM, data=EnterpriseCreate(name="东城理财", jurisdiction_id=county.east.id))
-    west = entities.create_enterprise(db, actor=SYSTEM, data=EnterpriseCreate(name="西城投资", jurisdiction_id=county.west.id))
-    at_bank = entities.create_account(db, actor=SYSTEM, data=BankAccountCreate(
-        bank=BANK, account_number="6217000011112222", holder_name="西城投资", holder_entity_id=west.id))
-    at_other = entities.create_account(db, actor=SYSTEM, data=BankAccountCreate(
-        bank=OTHER_BANK, account_number="6013000033334444", holder_name="东城理财", holder_entity_id=east.id))
-    neighbour = reference.add_jurisdiction(db, actor=SYSTEM, code="N100", name="邻县", level="county")
-    auth.create_user(db, actor=SYSTEM, username="neighbour", display_name="邻县处非办", password=PASSWORD,
-                     role=Role.LEAD_OFFICE, jurisdiction_id=neighbour.id)
+    east = entities.create_enterprise(
+        db, actor=SYSTEM, data=EnterpriseCreate(name="东城理财", jurisdiction_id=county.east.id)
+    )
+    west = entities.create_enterprise(
+        db, actor=SYSTEM, data=EnterpriseCreate(name="西城投资", jurisdiction_id=county.west.id)
+    )
+    at_bank = entities.create_account(
+        db,
+        actor=SYSTEM,
+        data=BankAccountCreate(
+            bank=BANK,
+            account_number="6217000011112222",
+            holder_name="西城投资",
+            holder_entity_id=west.id,
+        ),
+    )
+    at_other = entities.create_account(
+        db,
+        actor=SYSTEM,
+        data=BankAccountCreate(
+            bank=OTHER_BANK,
+            account_number="6013000033334444",
+            holder_name="东城理财",
+            holder_entity_id=east.id,
+        ),
+    )
+    neighbour = reference.add_jurisdiction(
+        db, actor=SYSTEM, code="N100", name="邻县", level="county"
+    )
+    auth.create_user(
+        db,
+        actor=SYSTEM,
+        username="neighbour",
+        display_name="邻县处非办",
+        password=PASSWORD,
+        role=Role.LEAD_OFFICE,
+        jurisdiction_id=neighbour.id,
+    )
     users = db.scalars(select(User)).all()
     actors = {u.username: auth.actor_for(u) for u in users}
-    objects = {"ent_east": east, "ent_west": west, "acct_bank": at_bank, "acct_other": at_other,
-               "user_east": county.users["east"]}
+    objects = {
+        "ent_east": east,
+        "ent_west": west,
+        "acct_bank": at_bank,
+        "acct_other": at_other,
+        "user_east": county.users["east"],
+    }
     return World(actors, objects)
 
 
@@ -62,7 +96,11 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("user.manage", "user_east"): {"admin"},
 }
 ACTORS = ["admin", "office", "market", "east", "west", "bank", "leader", "neighbour"]
-CASES = [(action, obj, who, who in allowed) for (action, obj), allowed in MATRIX.items() for who in ACTORS]
+CASES = [
+    (action, obj, who, who in allowed)
+    for (action, obj), allowed in MATRIX.items()
+    for who in ACTORS
+]
 
 
 def _allowed_by_ensure(db: Session, actor: Actor, action: str, obj: object) -> bool:
@@ -80,9 +118,12 @@ def _listed_by_scope(db: Session, actor: Actor, action: str, obj: object) -> boo
     return obj.id in ids  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize(("action", "obj", "who", "expected"), CASES,
-                         ids=[f"{w}-{a}-{o}" for a, o, w, _ in CASES])
-def test_permission_matrix(db: Session, world: World, action: str, obj: str, who: str, expected: bool) -> None:
+@pytest.mark.parametrize(
+    ("action", "obj", "who", "expected"), CASES, ids=[f"{w}-{a}-{o}" for a, o, w, _ in CASES]
+)
+def test_permission_matrix(
+    db: Session, world: World, action: str, obj: str, who: str, expected: bool
+) -> None:
     actor, target = world.actors[who], world.objects[obj]
     assert _allowed_by_ensure(db, actor, action, target) is expected
     # The list filter and the single-object check are the same rule.
@@ -103,11 +144,19 @@ def test_out_of_scope_refusal_says_so(db: Session, world: World) -> None:
 
 def test_unknown_action_is_denied(db: Session, world: World) -> None:
     assert policy.decide(world.actors["office"], "entity.delete").allowed is False
-    assert list(db.scalars(policy.scoped(select(Entity.id), world.actors["office"], "entity.delete"))) == []
+    assert (
+        list(db.scalars(policy.scoped(select(Entity.id), world.actors["office"], "entity.delete")))
+        == []
+    )
 
 
-def test_township_cannot_register_in_another_township(db: Session, world: World, county: County) -> None:
+def test_township_cannot_register_in_another_township(
+    db: Session, world: World, county: County
+) -> None:
     with pytest.raises(FangfeiError) as refused:
-        entities.create_enterprise(db, actor=world.actors["east"],
-                                   data=EnterpriseCreate(name="越界登记", jurisdiction_id=county.west.id))
+        entities.create_enterprise(
+            db,
+            actor=world.actors["east"],
+            data=EnterpriseCreate(name="越界登记", jurisdiction_id=county.west.id),
+        )
     assert refused.value.message == "无权执行此操作：所选辖区不在您的管辖范围内"

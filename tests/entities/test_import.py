@@ -73,62 +73,76 @@ def one_row(tmp_path: Path, **cells: object) -> Path:
 # --- files that import ------------------------------------------------------------------------
 
 
-def test_xlsx_imports_every_row_with_its_fields(db: Session, county: County, tmp_path: Path) -> None:
-    path = write_xlsx(
-        tmp_path / "名录.xlsx",
-        [
-            FULL_HEADER,
-            ["甲商贸有限公司", valid_uscc(1), "东城镇", "张三", "李四", "幸福路 1 号", "日用百货",
-             "小额贷款", date(2019, 3, 8), "存续（在营、开业、在册）"],
-            ["  乙科技有限公司 ", f" {valid_uscc(2).lower()} ", "T102", None, None, None, None, "",
-             datetime(2020, 1, 31), "revoked"],
-            ["丙农业合作社", bad_checksum(3), "西城镇", None, None, None, None, "small_loan",
-             "20200131", None],
-            ["丁公司", None, "T101", None, None, None, None, None, "2021年5月6日", "吊销"],
-        ],
-    )
-    audit_rows = written(db)[2]
+# Name, USCC, township, legal representative, controller, address, scope, licence, date, status.
+GOOD_ROWS: list[list[object]] = [
+    ["甲商贸有限公司", valid_uscc(1), "东城镇", "张三", "李四", "幸福路 1 号", "日用百货",
+     "小额贷款", date(2019, 3, 8), "存续（在营、开业、在册）"],
+    ["  乙科技有限公司 ", f" {valid_uscc(2).lower()} ", "T102", None, None, None, None, "",
+     datetime(2020, 1, 31), "revoked"],
+    ["丙农业合作社", bad_checksum(3), "西城镇", None, None, None, None, "small_loan", "20200131"],
+    ["丁公司", None, "T101", None, None, None, None, None, "2021年5月6日", "吊销"],
+]  # fmt: skip
+
+
+def stored(e: Enterprise) -> tuple[object, ...]:
+    """An enterprise's imported fields, in the order of FULL_HEADER, then its key check."""
+    return (
+        e.name, e.uscc, e.jurisdiction.code, e.legal_representative, e.actual_controller,
+        e.address, e.business_scope, e.licence_type, e.registration_date, e.business_status,
+        e.key_status, e.key_problem,
+    )  # fmt: skip
+
+
+def test_xlsx_imports_every_row_with_its_fields(
+    db: Session, county: County, tmp_path: Path
+) -> None:
+    path = write_xlsx(tmp_path / "名录.xlsx", [FULL_HEADER, *GOOD_ROWS])
 
     result = importer.import_registry(db, actor=SYSTEM, path=path)
 
-    assert result.imported == 4
+    assert (result.imported, result.notes) == (4, [])
     assert result.flagged == [
         FieldProblem(USCC, f"统一社会信用代码校验位错误：{bad_checksum(3)}", 4),
         FieldProblem(USCC, "未填写统一社会信用代码", 5),
     ]
-    assert result.notes == []
-    first, second, third, fourth = enterprises(db)
-    assert (first.name, first.uscc, first.jurisdiction_id, first.key_status) == (
-        "甲商贸有限公司", valid_uscc(1), county.east.id, "valid")
-    assert (first.legal_representative, first.actual_controller, first.address) == (
-        "张三", "李四", "幸福路 1 号")
-    assert (first.business_scope, first.licence_type, first.registration_date) == (
-        "日用百货", "small_loan", date(2019, 3, 8))
-    assert first.business_status == "active"
-    assert (second.name, second.uscc, second.jurisdiction_id, second.key_status) == (
-        "乙科技有限公司", valid_uscc(2), county.west.id, "valid")
-    assert (second.licence_type, second.registration_date, second.business_status) == (
-        "none", date(2020, 1, 31), "revoked")
-    assert (second.legal_representative, second.address, second.key_problem) == (None, None, None)
-    assert (third.uscc, third.key_status, third.key_problem) == (
-        bad_checksum(3), "invalid", "统一社会信用代码校验位错误")
-    assert (third.licence_type, third.registration_date, third.business_status) == (
-        "small_loan", date(2020, 1, 31), None)
-    assert (fourth.uscc, fourth.key_status, fourth.key_problem) == (
-        None, "missing", "未填写统一社会信用代码")
-    assert (fourth.registration_date, fourth.business_status) == (date(2021, 5, 6), "revoked")
+    assert [stored(e) for e in enterprises(db)] == [
+        ("甲商贸有限公司", valid_uscc(1), "T101", "张三", "李四", "幸福路 1 号", "日用百货",
+         "small_loan", date(2019, 3, 8), "active", "valid", None),
+        ("乙科技有限公司", valid_uscc(2), "T102", None, None, None, None,
+         "none", date(2020, 1, 31), "revoked", "valid", None),
+        ("丙农业合作社", bad_checksum(3), "T102", None, None, None, None,
+         "small_loan", date(2020, 1, 31), None, "invalid", "统一社会信用代码校验位错误"),
+        ("丁公司", None, "T101", None, None, None, None,
+         "none", date(2021, 5, 6), "revoked", "missing", "未填写统一社会信用代码"),
+    ]  # fmt: skip
+
+
+def test_an_import_writes_one_batch_and_one_audit_row(
+    db: Session, county: County, tmp_path: Path
+) -> None:
+    path = write_xlsx(tmp_path / "名录.xlsx", [FULL_HEADER, *GOOD_ROWS])
+    audit_rows = written(db)[2]
+
+    result = importer.import_registry(db, actor=SYSTEM, path=path)
 
     batch = db.get(ImportBatch, result.batch_id)
     assert batch is not None
     assert (batch.kind, batch.filename, batch.row_count, batch.actor_name) == (
-        "enterprise_registry", "名录.xlsx", 4, "test")
+        "enterprise_registry", "名录.xlsx", 4, "test"
+    )  # fmt: skip
     assert batch.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     assert {e.import_batch_id for e in enterprises(db)} == {batch.id}
     assert written(db)[2] == audit_rows + 1
     event = db.scalars(select(AuditEvent).where(AuditEvent.action == "entity.import")).one()
     assert (event.object_type, event.object_id, event.actor_name) == (
-        "import_batch", str(batch.id), "test")
-    assert event.detail == {"filename": "名录.xlsx", "sha256": batch.sha256, "rows": 4, "flagged": 2}
+        "import_batch", str(batch.id), "test"
+    )  # fmt: skip
+    assert event.detail == {
+        "filename": "名录.xlsx",
+        "sha256": batch.sha256,
+        "rows": 4,
+        "flagged": 2,
+    }
 
 
 def test_gbk_csv_imports_and_notes_what_it_ignored(
@@ -138,7 +152,14 @@ def test_gbk_csv_imports_and_notes_what_it_ignored(
         tmp_path / "registry.csv",
         [
             [" 企业名称 ", "统一社会信用代码", "所属乡镇 ", "备注", "成立日期", "持牌金融业务类型"],
-            ["东城（测试）融资担保有限公司", valid_uscc(7), "T101", "老客户", "2018/7/9", "融资担保"],
+            [
+                "东城（测试）融资担保有限公司",
+                valid_uscc(7),
+                "T101",
+                "老客户",
+                "2018/7/9",
+                "融资担保",
+            ],
             ["西城镇供销社", bad_checksum(8), "西城镇", "", "", "无"],
         ],
         encoding="gbk",
@@ -147,17 +168,59 @@ def test_gbk_csv_imports_and_notes_what_it_ignored(
     result = importer.import_registry(db, actor=SYSTEM, path=path)
 
     assert (result.imported, result.notes) == (
-        2, ["文件按 GBK（GB18030）编码读取", "已忽略无法识别的列：备注"])
+        2,
+        ["文件按 GBK（GB18030）编码读取", "已忽略无法识别的列：备注"],
+    )
     assert result.flagged == [
         FieldProblem(USCC, f"统一社会信用代码校验位错误：{bad_checksum(8)}", 3)
     ]
     guarantee, coop = enterprises(db)
     assert (guarantee.name, guarantee.uscc, guarantee.jurisdiction_id) == (
-        "东城（测试）融资担保有限公司", valid_uscc(7), county.east.id)
+        "东城（测试）融资担保有限公司",
+        valid_uscc(7),
+        county.east.id,
+    )
     assert (guarantee.registration_date, guarantee.licence_type) == (
-        date(2018, 7, 9), "financing_guarantee")
+        date(2018, 7, 9),
+        "financing_guarantee",
+    )
     assert (coop.name, coop.key_status, coop.licence_type, coop.registration_date) == (
-        "西城镇供销社", "invalid", "none", None)
+        "西城镇供销社",
+        "invalid",
+        "none",
+        None,
+    )
+
+
+def test_rows_without_a_valid_uscc_land_flagged(
+    db: Session, county: County, tmp_path: Path
+) -> None:
+    full_width = valid_uscc(4).translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
+    path = write_csv(
+        tmp_path / "keys.csv",
+        [
+            HEADER,
+            ["甲", "91-5101", "东城镇"],
+            ["乙", "9" * 40, "东城镇"],
+            ["丙", "  ", "东城镇"],
+            ["丁", full_width, "东城镇"],
+        ],
+    )
+
+    result = importer.import_registry(db, actor=SYSTEM, path=path)
+
+    assert result.imported == 4
+    assert result.flagged == [
+        FieldProblem(USCC, "统一社会信用代码长度不对：91-5101", 2),
+        FieldProblem(USCC, "统一社会信用代码长度不对（原值过长，未保存）", 3),
+        FieldProblem(USCC, "未填写统一社会信用代码", 4),
+    ]
+    assert [(e.name, e.uscc, e.key_status) for e in enterprises(db)] == [
+        ("甲", "91-5101", "invalid"),
+        ("乙", None, "invalid"),
+        ("丙", None, "missing"),
+        ("丁", valid_uscc(4), "valid"),
+    ]
 
 
 def test_content_decides_the_format_not_the_extension(
@@ -260,22 +323,54 @@ def test_a_uscc_already_registered_is_refused(db: Session, county: County, tmp_p
     assert [e.name for e in enterprises(db)] == ["甲"]
 
 
+def test_a_uscc_registered_during_the_import_rolls_it_back(
+    db: Session, county: County, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = write_csv(tmp_path / "first.csv", [HEADER, ["甲", valid_uscc(1), "东城镇"]])
+    importer.import_registry(db, actor=SYSTEM, path=first)
+    # As if another clerk's import committed after our duplicate check ran.
+    monkeypatch.setattr(importer, "_registered", lambda db, usccs: set())
+    again = write_csv(
+        tmp_path / "again.csv",
+        [HEADER, ["乙", valid_uscc(2), "东城镇"], ["甲", valid_uscc(1), "东城镇"]],
+    )
+    before = written(db)
+    with pytest.raises(FangfeiError) as info, db.begin_nested():
+        importer.import_registry(db, actor=SYSTEM, path=again)
+    assert (info.value.code, info.value.status) == ("conflict", 409)
+    assert "导入期间有其他用户登记了文件中的统一社会信用代码" in info.value.message
+    assert written(db) == before
+
+
 @pytest.mark.parametrize(
     ("cells", "problem"),
     [
-        ({TOWNSHIP: "南城镇"}, FieldProblem(TOWNSHIP, "未知的乡镇“南城镇”：请填写系统中已有的辖区名称或代码", 2)),
+        (
+            {TOWNSHIP: "南城镇"},
+            FieldProblem(TOWNSHIP, "未知的乡镇“南城镇”：请填写系统中已有的辖区名称或代码", 2),
+        ),
         ({TOWNSHIP: ""}, FieldProblem(TOWNSHIP, "不能为空", 2)),
         ({"企业名称": "  "}, FieldProblem("企业名称", "不能为空", 2)),
         ({"企业名称": "长" * 201}, FieldProblem("企业名称", "超过 200 个字符（现有 201 个）", 2)),
         ({"成立日期": "2020-13-01"}, FieldProblem("成立日期", "日期“2020-13-01”不存在", 2)),
-        ({"成立日期": "2020.01.31"}, FieldProblem(
-            "成立日期",
-            "无法识别的日期“2020.01.31”：请写成 2020-01-31、2020/01/31、2020年1月31日 或 20200131",
-            2)),
-        ({"持牌金融业务类型": "P2P"}, FieldProblem(
-            "持牌金融业务类型", "未知的持牌金融业务类型“P2P”：请填写基础数据中的代码或名称", 2)),
-        ({"登记状态": "歇业"}, FieldProblem(
-            "登记状态", "未知的登记状态“歇业”：请填写基础数据中的代码或名称", 2)),
+        (
+            {"成立日期": "2020.01.31"},
+            FieldProblem(
+                "成立日期",
+                "无法识别的日期“2020.01.31”：请写成 2020-01-31、2020/01/31、2020年1月31日 或 20200131",
+                2,
+            ),
+        ),
+        (
+            {"持牌金融业务类型": "P2P"},
+            FieldProblem(
+                "持牌金融业务类型", "未知的持牌金融业务类型“P2P”：请填写基础数据中的代码或名称", 2
+            ),
+        ),
+        (
+            {"登记状态": "歇业"},
+            FieldProblem("登记状态", "未知的登记状态“歇业”：请填写基础数据中的代码或名称", 2),
+        ),
     ],
 )
 def test_a_bad_cell_refuses_the_file(
@@ -305,7 +400,11 @@ def test_every_problem_is_reported_at_once_in_row_order(
     assert error.problems == [
         FieldProblem("企业名称", "不能为空", 3),
         FieldProblem(TOWNSHIP, "未知的乡镇“北城镇”：请填写系统中已有的辖区名称或代码", 3),
-        FieldProblem("成立日期", "无法识别的日期“昨天”：请写成 2020-01-31、2020/01/31、2020年1月31日 或 20200131", 3),
+        FieldProblem(
+            "成立日期",
+            "无法识别的日期“昨天”：请写成 2020-01-31、2020/01/31、2020年1月31日 或 20200131",
+            3,
+        ),
         FieldProblem(USCC, f"与第 3 行重复：{valid_uscc(2)}", 5),
         FieldProblem("成立日期", "日期“2020-02-30”不存在", 5),
     ]
@@ -314,8 +413,13 @@ def test_every_problem_is_reported_at_once_in_row_order(
 def test_townships_outside_the_actors_jurisdiction_are_refused(
     db: Session, county: County, tmp_path: Path
 ) -> None:
-    east_office = Actor(user_id=None, username="east-office", role=Role.LEAD_OFFICE,
-                        jurisdiction_id=county.east.id, jurisdiction_path=county.east.path)
+    east_office = Actor(
+        user_id=None,
+        username="east-office",
+        role=Role.LEAD_OFFICE,
+        jurisdiction_id=county.east.id,
+        jurisdiction_path=county.east.path,
+    )
 
     error = refused(db, one_row(tmp_path, **{TOWNSHIP: "西城镇"}), actor=east_office)
 
@@ -356,8 +460,14 @@ def _blank_lines(tmp_path: Path) -> Path:
         lambda tmp: write_xlsx(tmp / "header.xlsx", [HEADER]),
         lambda tmp: write_xlsx(tmp / "empty.xlsx", []),
     ],
-    ids=["empty", "blank-lines", "csv-header-only", "gbk-header-blank-rows", "xlsx-header-only",
-         "xlsx-empty"],
+    ids=[
+        "empty",
+        "blank-lines",
+        "csv-header-only",
+        "gbk-header-blank-rows",
+        "xlsx-header-only",
+        "xlsx-empty",
+    ],
 )
 def test_a_file_without_data_rows_is_refused(
     db: Session, county: County, tmp_path: Path, build: object
@@ -381,8 +491,10 @@ def _truncated_xlsx(tmp_path: Path) -> Path:
     [
         (random.Random(7).randbytes(4096), "既不是 xlsx 文件，也不是 UTF-8 或 GBK 编码的 CSV 文本"),
         (PNG_HEADER + bytes(64), "既不是 xlsx 文件，也不是 UTF-8 或 GBK 编码的 CSV 文本"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512),
-         "这是旧版 Excel（xls）文件：请在 Excel 中另存为 xlsx 后再导入"),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512),
+            "这是旧版 Excel（xls）文件：请在 Excel 中另存为 xlsx 后再导入",
+        ),
         (b"PK\x03\x04" + bytes(100), "无法按 Excel（xlsx）打开：文件已损坏或不完整"),
     ],
     ids=["random-bytes", "png", "xls", "zip-garbage"],

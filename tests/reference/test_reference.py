@@ -18,11 +18,21 @@ ACTOR = system_actor("test")
 
 
 def test_shipped_enumerations_in_official_order(db: Session) -> None:
-    assert [i.name for i in service.items(db, "criminal_stage")] == ["立案", "在侦", "在诉", "在审", "执行", "结案"]
+    assert [i.name for i in service.items(db, "criminal_stage")] == [
+        "立案",
+        "在侦",
+        "在诉",
+        "在审",
+        "执行",
+        "结案",
+    ]
     assert len(service.items(db, "industry_domain")) == 6
     assert len(service.items(db, "regulator")) == 5
     channels = {i.code: i.extra["source"] for i in service.items(db, "channel")}
-    assert channels["hotline_12345"] == "public_report" and channels["assigned_from_above"] == "joint_meeting"
+    assert (
+        channels["hotline_12345"] == "public_report"
+        and channels["assigned_from_above"] == "joint_meeting"
+    )
     depts = service.departments(db)
     assert depts[0].is_lead_office and len(depts) == 24 and depts[-1].name == "县税务局"
     focus = {i.name: i.extra["department"] for i in service.items(db, "focus_area")}
@@ -38,11 +48,24 @@ def test_admin_edit_survives_a_newer_file(db: Session, monkeypatch: pytest.Monke
     service.update_item(db, actor=ACTOR, item_id=edited.id, name="行政处置", active=True)
     untouched = service.items(db, "disposal_path")[1]
     shipped = files.load("categories.yaml")
-    newer = {**shipped, "version": shipped["version"] + 1, "kinds": {
-        **shipped["kinds"], "disposal_path": {"label": "处置路径", "items": [
-            {"code": "administrative", "name": "行政（新）"}, {"code": "criminal", "name": "刑事（新）"}]}}}
+    newer = {
+        **shipped,
+        "version": shipped["version"] + 1,
+        "kinds": {
+            **shipped["kinds"],
+            "disposal_path": {
+                "label": "处置路径",
+                "items": [
+                    {"code": "administrative", "name": "行政（新）"},
+                    {"code": "criminal", "name": "刑事（新）"},
+                ],
+            },
+        },
+    }
     original = files.load
-    monkeypatch.setattr(files, "load", lambda name: newer if name == "categories.yaml" else original(name))
+    monkeypatch.setattr(
+        files, "load", lambda name: newer if name == "categories.yaml" else original(name)
+    )
     service.sync_shipped(db, actor=ACTOR)
     db.refresh(edited)
     db.refresh(untouched)

@@ -47,4 +47,7 @@ def test_tampered_ciphertext_is_refused() -> None:
 
 
 def test_fingerprint_is_stable_for_a_key() -> None:
-    assert FieldCipher(KEY).fingerprint == FieldCipher(base64.b64decode(base64.b64encode(KEY))).fingerprint
+    assert (
+        FieldCipher(KEY).fingerprint
+        == FieldCipher(base64.b64decode(base64.b64encode(KEY))).fingerprint
+    )

@@ -10,7 +10,12 @@ import pytest
 from fangfei.config import Settings
 from fangfei.errors import FangfeiError
 from fangfei.main import create_app
-from fangfei.security.keys import generate_encryption_key, generate_secret_key, init_key_files, load_keys
+from fangfei.security.keys import (
+    generate_encryption_key,
+    generate_secret_key,
+    init_key_files,
+    load_keys,
+)
 
 
 def test_development_creates_private_key_files_once(tmp_path: Path) -> None:
@@ -25,8 +30,9 @@ def test_development_creates_private_key_files_once(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("secret", ["change-me", "secret", "short-but-not-default"])
 def test_production_refuses_default_or_short_secret(tmp_path: Path, secret: str) -> None:
-    settings = Settings(env="production", home=tmp_path, secret_key=secret,
-                        encryption_key=generate_encryption_key())
+    settings = Settings(
+        env="production", home=tmp_path, secret_key=secret, encryption_key=generate_encryption_key()
+    )
     with pytest.raises(FangfeiError, match="会话密钥为默认值或过短"):
         create_app(settings)
 
@@ -47,10 +53,12 @@ def test_production_starts_with_initialised_keys(tmp_path: Path) -> None:
     assert len(load_keys(settings).secret_key) >= 32
 
 
-@pytest.mark.parametrize(("value", "message"), [("not base64!", "不是有效的 base64"),
-                                                ("YWJj", "必须为 32 字节")])
+@pytest.mark.parametrize(
+    ("value", "message"), [("not base64!", "不是有效的 base64"), ("YWJj", "必须为 32 字节")]
+)
 def test_malformed_encryption_key(tmp_path: Path, value: str, message: str) -> None:
-    settings = Settings(env="production", home=tmp_path, secret_key=generate_secret_key(),
-                        encryption_key=value)
+    settings = Settings(
+        env="production", home=tmp_path, secret_key=generate_secret_key(), encryption_key=value
+    )
     with pytest.raises(FangfeiError, match=message):
         load_keys(settings)

@@ -9,10 +9,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from fangfei.backup.service import Manifest, file_sha256, restore_backup, write_backup
+from fangfei.backup.service import Manifest, restore_backup, write_backup
 from fangfei.cli_support import console, fail
 from fangfei.errors import FangfeiError
 from fangfei.runtime import open_runtime
+from fangfei.tables import file_sha256
 
 
 def _counts_table(title: str, counts: dict[str, int]) -> Table:

@@ -102,12 +102,6 @@ def _not_an_archive(reason: str) -> FangfeiError:
     return _error("backup_invalid", f"这不是有效的 fangfei 备份文件：{reason}。")
 
 
-def file_sha256(path: Path) -> str:
-    """The sha256 of a file, read in blocks."""
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
 def head_revision() -> str | None:
     """The newest schema revision this version of fangfei knows."""
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()

@@ -163,17 +163,21 @@ class _Draw:
 
     @classmethod
     def seeded(cls, seed: int) -> _Draw:
+        """Faker and Random, both seeded with ``seed``."""
         fake = Faker("zh_CN")
         fake.seed_instance(seed)
         return cls(fake, random.Random(seed))
 
     def weighted(self, options: Sequence[tuple[Any, int]]) -> Any:
+        """One option drawn by its weight."""
         return self.rng.choices([o for o, _ in options], [w for _, w in options])[0]
 
     def day(self, first: date, last: date) -> date:
+        """A day between ``first`` and ``last`` inclusive."""
         return first + timedelta(days=self.rng.randint(0, (last - first).days))
 
     def fresh(self, make: Callable[[], str]) -> str:
+        """A value from ``make`` that was not handed out before."""
         while (value := make()) in self.used:
             pass
         self.used.add(value)
@@ -232,7 +236,7 @@ def _new_uscc(draw: _Draw, registered: date) -> str:
 def _new_ric(draw: _Draw, male: bool) -> str:
     def make() -> str:
         born = draw.day(date(1945, 1, 1), date(2005, 12, 31))
-        sequence = draw.rng.randrange(0, 500) * 2 + (1 if male else 0)  # odd means male
+        sequence = draw.rng.randrange(1, 500) * 2 + (1 if male else 0)  # odd means male
         first17 = f"{draw.weighted(BIRTH_REGIONS)}{born:%Y%m%d}{sequence:03d}"
         return first17 + ric.calc_check_digit(first17 + "0")
 

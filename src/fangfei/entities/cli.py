@@ -51,7 +51,7 @@ def _print_result(result: importer.ImportResult) -> None:
     help="导入企业名录（xlsx 或 CSV）：先逐行校验整个文件，全部通过才写入；"
     "有任何问题则列出每一行、一行也不写入。统一社会信用代码无效或未填的企业照常导入并标记待核。",
 )
-def import_registry(
+def entities_import(
     file: Annotated[Path, typer.Argument(help="企业名录文件（.xlsx 或 .csv）", show_default=False)],
 ) -> None:
     """Import an enterprise registry file, all rows or none."""

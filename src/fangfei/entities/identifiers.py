@@ -55,6 +55,9 @@ def check_id_number(raw: str | None) -> KeyCheck:
         return KeyCheck(ric.validate(value), "valid")
     except (InvalidLength, InvalidChecksum, InvalidComponent, InvalidFormat) as exc:
         return KeyCheck(value, "invalid", _reason(exc, "身份证号码"))
+    except KeyError:
+        # stdnum's region table lacks the county part of some codes (e.g. 220424).
+        return KeyCheck(value, "invalid", "身份证号码中的地区码无效")
 
 
 def mask_id_number(value: str) -> str:

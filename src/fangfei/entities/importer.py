@@ -7,26 +7,20 @@ invalid or missing are not rejected: they land flagged (``key_status``) and are 
 
 from __future__ import annotations
 
-import codecs
-import csv
-import hashlib
 import pickle
 import re
 import tempfile
 import unicodedata
-import zipfile
-import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fangfei.audit import service as audit
@@ -35,29 +29,15 @@ from fangfei.auth.roles import Actor, Role
 from fangfei.db import utcnow
 from fangfei.entities.identifiers import KeyCheck, check_uscc
 from fangfei.entities.models import Enterprise, Entity, ImportBatch
-from fangfei.errors import FangfeiError, FieldProblem, invalid
+from fangfei.errors import FangfeiError, FieldProblem, conflict, invalid
 from fangfei.reference import service as reference
+from fangfei.tables import Cells, cell_text, detect_format, file_sha256, is_blank, open_rows
 
 KIND = "enterprise_registry"
 INSERT_CHUNK = 5000
 _LOOKUP_CHUNK = 500
 _PROGRESS_EVERY = 1000
 _USCC_MAX = 32  # the width of enterprises.uscc
-_XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# Control characters that never occur in a text table but always do in images, PDFs, archives.
-_BINARY_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_READ_ERRORS = (
-    zipfile.BadZipFile,
-    zlib.error,
-    InvalidFileException,
-    KeyError,
-    ValueError,
-    TypeError,
-    OSError,
-    EOFError,
-    SyntaxError,
-    csv.Error,
-)
 _DATE_FORMATS = (
     re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"),
     re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})"),
@@ -70,7 +50,6 @@ _ENTITIES = Entity.metadata.tables[Entity.__tablename__]
 _ENTERPRISES = Enterprise.metadata.tables[Enterprise.__tablename__]
 
 T = TypeVar("T")
-Cells = Sequence[object]
 
 
 @dataclass(frozen=True)
@@ -137,92 +116,8 @@ class _Rejected(Exception):
         self.reason = reason
 
 
-def _not_a_table(reason: str) -> FangfeiError:
-    return invalid("文件不是 Excel（xlsx）或 CSV 表格。", [FieldProblem("文件", reason)])
-
-
 def _no_data() -> FangfeiError:
     return invalid("文件中没有数据行：请在第 1 行的表头下方逐行填写企业，再重新导入。")
-
-
-# --- reading the file -------------------------------------------------------------------------
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _is_text(path: Path, encoding: str) -> bool:
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    try:
-        with path.open("rb") as fh:
-            while chunk := fh.read(1 << 20):
-                if _BINARY_CHARS.search(decoder.decode(chunk)):
-                    return False
-            return not _BINARY_CHARS.search(decoder.decode(b"", final=True))
-    except UnicodeDecodeError:
-        return False
-
-
-def _detect(path: Path) -> str:
-    """``xlsx``, or the encoding to read the file as CSV with."""
-    with path.open("rb") as fh:
-        head = fh.read(8)
-    if head.startswith(b"PK\x03\x04"):
-        return "xlsx"
-    if head == _XLS_MAGIC:
-        raise _not_a_table("这是旧版 Excel（xls）文件：请在 Excel 中另存为 xlsx 后再导入")
-    for encoding in ("utf-8-sig", "gb18030"):
-        if _is_text(path, encoding):
-            return encoding
-    raise _not_a_table("既不是 xlsx 文件，也不是 UTF-8 或 GBK 编码的 CSV 文本")
-
-
-def _guarded(rows: Iterator[Cells]) -> Iterator[Cells]:
-    """The rows of a reader, with a damaged file reported as such instead of crashing."""
-    while True:
-        try:
-            row = next(rows)
-        except StopIteration:
-            return
-        except _READ_ERRORS as exc:
-            raise _not_a_table("文件已损坏或不完整，无法读完") from exc
-        yield row
-
-
-def _delimiter(fh: IO[str]) -> str:
-    first = fh.readline()
-    fh.seek(0)
-    return max((",", "\t", ";"), key=first.count)
-
-
-@contextmanager
-def _csv_rows(path: Path, encoding: str) -> Iterator[Iterator[Cells]]:
-    with path.open(encoding=encoding, newline="") as fh:
-        yield _guarded(csv.reader(fh, delimiter=_delimiter(fh)))
-
-
-@contextmanager
-def _xlsx_rows(path: Path) -> Iterator[Iterator[Cells]]:
-    with path.open("rb") as fh:
-        try:
-            book = load_workbook(fh, read_only=True, data_only=True)
-        except _READ_ERRORS as exc:
-            raise _not_a_table("无法按 Excel（xlsx）打开：文件已损坏或不完整") from exc
-        try:
-            sheets = book.worksheets
-            yield _guarded(sheets[0].iter_rows(values_only=True) if sheets else iter(()))
-        finally:
-            book.close()
-
-
-def _table_rows(path: Path, kind: str) -> AbstractContextManager[Iterator[Cells]]:
-    """The rows of the file's first sheet (xlsx) or of the CSV text, as sequences of cells."""
-    return _xlsx_rows(path) if kind == "xlsx" else _csv_rows(path, kind)
 
 
 # --- the header -------------------------------------------------------------------------------
@@ -242,25 +137,11 @@ class _Header:
         return {f: cells[i] if i < size else None for f, i in self.positions.items()}
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
-    return str(value).strip()
-
-
-def _blank(cells: Cells) -> bool:
-    return all(_text(cell) == "" for cell in cells)
-
-
 def _parse_header(cells: Cells) -> _Header:
     header = _Header({}, {}, [])
     duplicated: list[str] = []
     for index, cell in enumerate(cells):
-        label = _text(cell).lstrip("\ufeff").strip()
+        label = cell_text(cell).lstrip("\ufeff").strip()
         column = _BY_HEADER.get(label) or _BY_HEADER.get(label.lower())
         if column is None:
             if label:
@@ -277,7 +158,7 @@ def _parse_header(cells: Cells) -> _Header:
 
 
 def _header_error(cells: Cells, missing: list[str], duplicated: list[str]) -> FangfeiError:
-    found = "、".join(t for t in (_text(c) for c in cells) if t) or "（无）"
+    found = "、".join(t for t in (cell_text(c) for c in cells) if t) or "（无）"
     problems = [FieldProblem(label, "缺少必填列", 1) for label in missing]
     problems += [FieldProblem(label, "与前面的列重复", 1) for label in duplicated]
     what = f"缺少必填列：{'、'.join(missing)}" if missing else f"列重复：{'、'.join(duplicated)}"
@@ -288,7 +169,7 @@ def _read_header(rows: Iterator[Cells]) -> _Header:
     first = next(rows, None)
     if first is None:
         raise _no_data()
-    if _blank(first) and all(_blank(row) for row in rows):
+    if is_blank(first) and all(is_blank(row) for row in rows):
         raise _no_data()
     return _parse_header(first)
 
@@ -298,7 +179,7 @@ def _read_header(rows: Iterator[Cells]) -> _Header:
 
 def _text_parser(column: Column) -> Callable[[object], str | None]:
     def parse(raw: object) -> str | None:
-        value = _text(raw)
+        value = cell_text(raw)
         if column.required and not value:
             raise _Rejected("不能为空")
         if column.max_length and len(value) > column.max_length:
@@ -317,7 +198,7 @@ def parse_date(raw: object) -> date | None:
         return raw.date()
     if isinstance(raw, date):
         return raw
-    text = unicodedata.normalize("NFKC", _text(raw))
+    text = unicodedata.normalize("NFKC", cell_text(raw))
     if not text:
         return None
     for pattern in _DATE_FORMATS:
@@ -341,7 +222,7 @@ class _Choices:
 
     def parse(self, raw: object) -> str | None:
         """The code for a cell value; the default when empty."""
-        value = _text(raw)
+        value = cell_text(raw)
         if not value:
             return self.default
         code = self.codes.get(value) or self.codes.get(value.lower())
@@ -368,7 +249,7 @@ class _Places:
 
     def parse(self, raw: object) -> int:
         """The jurisdiction id for a cell value."""
-        value = _text(raw)
+        value = cell_text(raw)
         if not value:
             raise _Rejected("不能为空")
         if value in self.usable:
@@ -467,7 +348,7 @@ class _Checker:
             return default
 
     def _key(self, number: int, raw: object) -> KeyCheck:
-        key = check_uscc(_text(raw))
+        key = check_uscc(cell_text(raw))
         if key.value and len(key.value) > _USCC_MAX:
             key = KeyCheck(None, "invalid", f"{key.problem}（原值过长，未保存）")
         if key.value:
@@ -482,7 +363,7 @@ class _Checker:
 
     def feed(self, number: int, cells: Cells) -> None:
         """Check one spreadsheet row (``number`` counts the header as row 1)."""
-        if _blank(cells):
+        if is_blank(cells):
             self.blank_rows += 1
             return
         raw = self.header.pick(cells)
@@ -551,7 +432,7 @@ def _lookups(db: Session, actor: Actor) -> _Lookups:
 def _check_file(
     path: Path, kind: str, lookups: _Lookups, spool: _Spool, progress: Callable[[int], None] | None
 ) -> _Checker:
-    with _table_rows(path, kind) as rows:
+    with open_rows(path, kind) as rows:
         checker = _Checker(_read_header(rows), lookups, spool)
         read = 0
         for read, cells in enumerate(rows, start=1):
@@ -613,7 +494,7 @@ def import_registry(
         raise invalid(f"找不到文件：{path}", [FieldProblem("文件", "不存在或不是文件")])
     if path.stat().st_size == 0:
         raise _no_data()
-    kind = _detect(path)
+    kind = detect_format(path)
     lookups = _lookups(db, actor)
     with _Spool() as spool:
         checker = _check_file(path, kind, lookups, spool, progress)
@@ -626,7 +507,7 @@ def import_registry(
 
 
 def _write(db: Session, *, actor: Actor, path: Path, checker: _Checker, kind: str) -> ImportResult:
-    sha256 = _sha256(path)
+    sha256 = file_sha256(path)
     batch = ImportBatch(
         kind=KIND,
         filename=path.name[:255],
@@ -636,7 +517,13 @@ def _write(db: Session, *, actor: Actor, path: Path, checker: _Checker, kind: st
     )
     db.add(batch)
     db.flush()
-    _insert(db, checker.rows.chunks(), batch.id)
+    try:
+        _insert(db, checker.rows.chunks(), batch.id)
+    except IntegrityError as exc:
+        # Another clerk registered one of these USCCs between our check and our insert.
+        raise conflict(
+            "导入期间有其他用户登记了文件中的统一社会信用代码，未导入任何数据。请重新导入。"
+        ) from exc
     detail: dict[str, Any] = {
         "filename": batch.filename,
         "sha256": sha256,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -22,20 +22,11 @@ from fangfei.web.render import render
 router = APIRouter(include_in_schema=False)
 
 
-def _list_filters(request: Request) -> EntityFilter:
-    # The search form sends its unselected filters as empty strings, which mean "any".
-    given = {k: v for k, v in request.query_params.items() if v.strip()}
-    try:
-        return EntityFilter.model_validate(given)
-    except ValidationError as exc:
-        raise invalid("查询条件有误。", _validation_problems(exc)) from exc
-
-
 @router.get("/entities")
-def entity_list(request: Request, db: SessionDep, actor: ActorDep) -> Response:
+def entity_list(
+    request: Request, db: SessionDep, actor: ActorDep, filters: Annotated[EntityFilter, Query()]
+) -> Response:
     """Search the entities in scope; htmx replaces only the results table."""
-    policy.ensure(db, actor, "entity.view")
-    filters = _list_filters(request)
     page = service.list_for(db, actor=actor, filters=filters)
     context = {
         "page": page,

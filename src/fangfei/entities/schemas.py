@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class EnterpriseCreate(BaseModel):
@@ -56,6 +56,12 @@ class EntityFilter(BaseModel):
     key_status: Literal["valid", "invalid", "missing"] | None = None
     page: int = Field(default=1, ge=1)
     per_page: int = Field(default=50, ge=1, le=500)
+
+    @field_validator("q", "kind", "jurisdiction_id", "key_status", mode="before")
+    @classmethod
+    def _blank_means_any(cls, value: object) -> object:
+        # Search forms and pager links send unselected filters as empty strings.
+        return None if isinstance(value, str) and not value.strip() else value
 
 
 class EntityRead(BaseModel):

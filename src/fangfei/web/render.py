@@ -12,6 +12,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from fangfei.audit.labels import action_label
 from fangfei.auth import policy
 from fangfei.auth.roles import ROLE_LABELS, Actor
 from fangfei.deps import CSRF_FIELD, csrf_token
@@ -47,7 +48,9 @@ def yuan(value: Decimal | None) -> str:
 
 def _make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
-    templates.env.filters.update(local_time=local_time, local_date=local_date, yuan=yuan)
+    templates.env.filters.update(
+        local_time=local_time, local_date=local_date, yuan=yuan, action_label=action_label
+    )
     templates.env.globals.update(
         CSRF_FIELD=CSRF_FIELD,
         now=lambda: datetime.now(UTC),

@@ -1,0 +1,30 @@
+"""Chinese names of audit actions, for pages that show an object's history."""
+
+from __future__ import annotations
+
+ACTION_LABELS = {
+    "entity.create": "登记主体",
+    "entity.update": "修改主体信息",
+    "entity.import": "批量导入主体",
+    "entity.view_identity": "查看身份证号码明文",
+    "account.create": "登记银行账户",
+    "user.create": "新增用户",
+    "user.activate": "启用用户",
+    "user.deactivate": "停用用户",
+    "user.password": "修改密码",
+    "auth.login": "登录",
+    "auth.login_failed": "登录失败",
+    "token.create": "创建 API 令牌",
+    "token.revoke": "吊销 API 令牌",
+    "reference.sync": "同步基础数据文件",
+    "reference.create": "新增基础数据条目",
+    "reference.update": "修改基础数据条目",
+    "reference.lpr_add": "登记 LPR",
+    "jurisdiction.create": "新增辖区",
+    "demo.load": "载入示范县数据",
+}
+
+
+def action_label(action: str) -> str:
+    """The Chinese name of an audit action (the code itself when none is known)."""
+    return ACTION_LABELS.get(action, action)
