@@ -31,8 +31,8 @@ $(VENDOR)/.installed: package.json package-lock.json
 	touch $@
 
 lint:
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests $(wildcard benchmarks)
+	$(BIN)/ruff format --check src tests $(wildcard benchmarks)
 
 types:
 	$(BIN)/mypy
