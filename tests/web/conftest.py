@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -115,9 +115,9 @@ def _wait_until_healthy(url: str, thread: threading.Thread, timeout: float = 15.
         if not thread.is_alive():
             pytest.fail("the test server stopped while starting")
         try:
-            if httpx.get(f"{url}/healthz", timeout=1.0).status_code == 200:
+            if httpx2.get(f"{url}/healthz", timeout=1.0).status_code == 200:
                 return
-        except httpx.TransportError:
+        except httpx2.TransportError:
             pass
         time.sleep(0.05)
     pytest.fail(f"the test server did not answer {url}/healthz within {timeout} s")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-import httpx
+import httpx2
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -27,7 +27,7 @@ def csrf_of(html: str) -> str:
 
 def post_login(
     client: TestClient, username: str, password: str = PASSWORD, next: str = "/"
-) -> httpx.Response:
+) -> httpx2.Response:
     """Submit the login form with the session's CSRF token."""
     token = csrf_of(client.get("/login").text)
     form = {"username": username, "password": password, "next": next, "csrf_token": token}
