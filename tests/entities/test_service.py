@@ -227,3 +227,42 @@ def test_dashboard_counts_follow_scope(db: Session, county: County, cipher: Fiel
         db, actor=office, data=EnterpriseCreate(name="丁", jurisdiction_id=county.west.id)
     )
     assert service.enterprises_per_jurisdiction(db, actor=office) == [("西城镇", 2), ("东城镇", 1)]
+
+
+def test_void_keeps_the_record_and_hides_it_from_lists(db: Session, county: County) -> None:
+    e = service.create_enterprise(
+        db,
+        actor=_office(county),
+        data=EnterpriseCreate(name="重复登记公司", jurisdiction_id=county.east.id),
+    )
+    with pytest.raises(FangfeiError, match="作废必须写明原因"):
+        service.void(db, actor=_office(county), entity_id=e.id, reason="  ")
+    with pytest.raises(FangfeiError, match="没有“作废主体”权限"):
+        service.void(db, actor=auth.actor_for(county.users["east"]), entity_id=e.id, reason="重复")
+    service.void(db, actor=_office(county), entity_id=e.id, reason="与 #1 重复")
+    kept = service.get_or_raise(db, actor=_office(county), entity_id=e.id)
+    assert (kept.void_reason, kept.voided_at is not None) == ("与 #1 重复", True)
+    assert (
+        service.list_for(db, actor=_office(county), filters=EntityFilter(q="重复登记")).total == 0
+    )
+    assert service.counts_for(db, actor=_office(county))["enterprise"] == 0
+    with pytest.raises(FangfeiError, match="已于"):
+        service.void(db, actor=_office(county), entity_id=e.id, reason="再次")
+    row = db.scalars(select(AuditEvent).where(AuditEvent.action == "entity.void")).one()
+    assert (row.object_id, row.detail) == (str(e.id), {"reason": "与 #1 重复"})
+
+
+def test_update_refuses_fields_of_the_other_kind_without_changing_anything(
+    db: Session, county: County
+) -> None:
+    e = service.create_enterprise(
+        db,
+        actor=_office(county),
+        data=EnterpriseCreate(name="原名", jurisdiction_id=county.east.id),
+    )
+    with pytest.raises(FangfeiError) as refused:
+        service.update(
+            db, actor=_office(county), entity_id=e.id, data=EntityUpdate(name="新名", phone="123")
+        )
+    assert [(p.field, p.reason) for p in refused.value.problems] == [("phone", "不适用于此类主体")]
+    assert e.name == "原名"

@@ -7,6 +7,7 @@ ACTION_LABELS = {
     "entity.update": "修改主体信息",
     "entity.import": "批量导入主体",
     "entity.view_identity": "查看身份证号码明文",
+    "entity.void": "作废主体",
     "account.create": "登记银行账户",
     "user.create": "新增用户",
     "user.activate": "启用用户",

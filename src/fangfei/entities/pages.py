@@ -14,7 +14,7 @@ from fangfei.auth import policy
 from fangfei.deps import ActorDep, CipherDep, SessionDep
 from fangfei.entities import service
 from fangfei.entities.models import Enterprise, Entity, ImportBatch
-from fangfei.entities.schemas import EnterpriseCreate, EntityFilter, PersonCreate
+from fangfei.entities.schemas import EnterpriseCreate, EntityFilter, EntityUpdate, PersonCreate
 from fangfei.errors import FangfeiError, FieldProblem, invalid
 from fangfei.reference import service as reference
 from fangfei.web.render import render
@@ -104,12 +104,10 @@ async def create_entity(
     return RedirectResponse(f"/entities/{entity.id}", status_code=303)
 
 
-@router.get("/entities/{entity_id}")
-def entity_page(entity_id: int, request: Request, db: SessionDep, actor: ActorDep) -> Response:
-    """一户一档: the entity with everything attached to it."""
-    entity = service.get_or_raise(db, actor=actor, entity_id=entity_id)
+def _detail_context(db: SessionDep, actor: ActorDep, entity: Entity) -> dict[str, object]:
     batch = db.get(ImportBatch, entity.import_batch_id) if entity.import_batch_id else None
-    context = {
+    return {
+        **_form_context(db, actor, entity.kind),
         "entity": entity,
         "is_enterprise": isinstance(entity, Enterprise),
         "accounts": service.accounts_of(db, actor=actor, entity_id=entity.id),
@@ -119,7 +117,59 @@ def entity_page(entity_id: int, request: Request, db: SessionDep, actor: ActorDe
         "licence_names": reference.names(db, "licence_type"),
         "status_names": reference.names(db, "enterprise_status"),
     }
-    return render(request, "entities/detail.html", context, actor=actor)
+
+
+@router.get("/entities/{entity_id}")
+def entity_page(entity_id: int, request: Request, db: SessionDep, actor: ActorDep) -> Response:
+    """一户一档: the entity with everything attached to it."""
+    entity = service.get_or_raise(db, actor=actor, entity_id=entity_id)
+    return render(request, "entities/detail.html", _detail_context(db, actor, entity), actor=actor)
+
+
+def _shown_again(
+    request: Request, db: SessionDep, actor: ActorDep, entity_id: int, error: FangfeiError
+) -> Response:
+    if error.status == 403:
+        raise error
+    db.rollback()  # nothing of the refused change may be committed with the re-rendered page
+    entity = service.get_or_raise(db, actor=actor, entity_id=entity_id)
+    context = {**_detail_context(db, actor, entity), "error": error}
+    return render(request, "entities/detail.html", context, actor=actor, status_code=error.status)
+
+
+@router.post("/entities/{entity_id}/edit")
+async def edit_entity(
+    entity_id: int, request: Request, db: SessionDep, actor: ActorDep
+) -> Response:
+    """Save the edit form; only the fields the form carries are changed."""
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    values = {k: v.strip() or None for k, v in form.items() if k in EntityUpdate.model_fields}
+    try:
+        service.update(
+            db, actor=actor, entity_id=entity_id, data=EntityUpdate.model_validate(values)
+        )
+    except ValidationError as exc:
+        return _shown_again(
+            request, db, actor, entity_id, invalid("表单有误。", _validation_problems(exc))
+        )
+    except FangfeiError as error:
+        return _shown_again(request, db, actor, entity_id, error)
+    return RedirectResponse(f"/entities/{entity_id}", status_code=303)
+
+
+@router.post("/entities/{entity_id}/void")
+async def void_entity(
+    entity_id: int, request: Request, db: SessionDep, actor: ActorDep
+) -> Response:
+    """Withdraw the entity with the reason given in the form."""
+    reason = (await request.form()).get("reason")
+    try:
+        service.void(
+            db, actor=actor, entity_id=entity_id, reason=reason if isinstance(reason, str) else ""
+        )
+    except FangfeiError as error:
+        return _shown_again(request, db, actor, entity_id, error)
+    return RedirectResponse(f"/entities/{entity_id}", status_code=303)
 
 
 @router.post("/entities/{entity_id}/identity")

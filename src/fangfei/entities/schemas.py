@@ -47,6 +47,12 @@ class EntityUpdate(BaseModel):
     phone: str | None = None
 
 
+class EntityVoid(BaseModel):
+    """Why an entity is withdrawn."""
+
+    reason: str = Field(min_length=1, max_length=300)
+
+
 class EntityFilter(BaseModel):
     """List filters."""
 
@@ -77,6 +83,8 @@ class EntityRead(BaseModel):
     key_status: str
     key_problem: str | None
     created_at: datetime
+    voided_at: datetime | None = None
+    void_reason: str | None = None
     uscc: str | None = None
     legal_representative: str | None = None
     actual_controller: str | None = None

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, with_polymorphic
 from fangfei.audit import service as audit
 from fangfei.auth import policy
 from fangfei.auth.roles import Actor
+from fangfei.db import utcnow
 from fangfei.entities.identifiers import check_id_number, check_uscc, mask_id_number
 from fangfei.entities.models import BankAccount, Enterprise, Entity, Person
 from fangfei.entities.schemas import (
@@ -184,10 +185,15 @@ def update(db: Session, *, actor: Actor, entity_id: int, data: EntityUpdate) -> 
         policy.ensure_jurisdiction(db, actor, changes["jurisdiction_id"])
     if changes.get("licence_type"):
         _check_licence(db, changes["licence_type"])
+    foreign = [
+        FieldProblem(name, "不适用于此类主体") for name in changes if not hasattr(entity, name)
+    ]
+    if foreign:
+        raise invalid("有字段不适用于此类主体。", foreign)
+    if "name" in changes and not (changes["name"] or "").strip():
+        raise invalid("名称不能为空。", [FieldProblem("name", "不能为空")])
     diff = {}
     for name, value in changes.items():
-        if not hasattr(entity, name):
-            raise invalid(f"此类主体没有字段“{name}”。", [FieldProblem(name, "不适用于此类主体")])
         if getattr(entity, name) != value:
             diff[name] = {"before": getattr(entity, name), "after": value}
             setattr(entity, name, value)
@@ -201,6 +207,26 @@ def update(db: Session, *, actor: Actor, entity_id: int, data: EntityUpdate) -> 
             object_id=entity.id,
             detail=diff,
         )
+    return entity
+
+
+def void(db: Session, *, actor: Actor, entity_id: int, reason: str) -> Entity:
+    """Withdraw a wrongly registered entity with a reason; it is kept, never deleted."""
+    entity = get_or_raise(db, actor=actor, entity_id=entity_id, action="entity.void")
+    reason = reason.strip()
+    if not reason:
+        raise invalid("作废必须写明原因。", [FieldProblem("reason", "不能为空")])
+    if entity.voided_at is not None:
+        raise conflict(f"该主体已于 {entity.voided_at:%Y-%m-%d} 作废。")
+    entity.voided_at, entity.void_reason = utcnow(), reason
+    audit.record(
+        db,
+        actor=actor,
+        action="entity.void",
+        object_type="entity",
+        object_id=entity.id,
+        detail={"reason": reason},
+    )
     return entity
 
 
