@@ -155,3 +155,22 @@ def set_active(
     """Enable or disable a login."""
     service.set_active(db, actor=actor, user_id=user_id, active=active)
     return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/admin/users/{user_id}/password")
+def reset_password(
+    request: Request,
+    db: SessionDep,
+    actor: ActorDep,
+    user_id: int,
+    password: Annotated[str, Form()],
+) -> Response:
+    """An administrator sets a new password for a user who forgot theirs."""
+    try:
+        service.set_password(db, actor=actor, user_id=user_id, password=password)
+    except FangfeiError as error:
+        if error.status == 403:
+            raise
+        context = {**_users_context(db, actor), "error": error}
+        return render(request, "admin/users.html", context, actor=actor, status_code=error.status)
+    return RedirectResponse("/admin/users", status_code=303)
