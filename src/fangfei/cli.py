@@ -19,6 +19,7 @@ from fangfei.migrate import upgrade
 from fangfei.reference import service as reference
 from fangfei.runtime import open_runtime
 from fangfei.security.keys import init_key_files
+from fangfei.workdays import cli as workdays_cli
 
 app = typer.Typer(help="fangfei 防非 — 防范和处置非法集资工作平台", no_args_is_help=True)
 db_app = typer.Typer(help="数据库", no_args_is_help=True)
@@ -33,6 +34,7 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(jurisdiction_app, name="jurisdiction")
 # Domain command groups live beside their domains.
 app.add_typer(entities_cli.app, name="entities")
+app.add_typer(workdays_cli.app, name="calendar")
 app.command("demo", help="载入示范县数据（乡镇、企业、个人、账户和各角色演示账号）。")(
     demo_cli.demo
 )

@@ -29,6 +29,7 @@ from fangfei.security.keys import load_keys
 from fangfei.security.ratelimit import RateLimiter
 from fangfei.web import dashboard
 from fangfei.web.render import render
+from fangfei.workdays import views as workday_views
 
 API_PREFIX = "/api/v1"
 STATIC_DIR = Path(__file__).parent / "web" / "static"
@@ -101,7 +102,12 @@ def create_app(
         https_only=settings.env == "production",
     )
     _install_error_handlers(app)
-    for api in (auth_views.router, entity_views.router, reference_views.router):
+    for api in (
+        auth_views.router,
+        entity_views.router,
+        reference_views.router,
+        workday_views.router,
+    ):
         app.include_router(api, prefix=API_PREFIX)
     for pages in (auth_pages.router, dashboard.router, entity_pages.router, reference_pages.router):
         app.include_router(pages)

@@ -23,6 +23,9 @@ ACTION_LABELS = {
     "reference.lpr_add": "登记 LPR",
     "jurisdiction.create": "新增辖区",
     "demo.load": "载入示范县数据",
+    "calendar.override_set": "设置工作日历调整",
+    "calendar.override_void": "作废工作日历调整",
+    "calendar.year_official": "标记年度官方放假安排",
 }
 
 

@@ -1,4 +1,4 @@
-"""The two calendars beneath the administrators' overrides: published schedules and the statutory rule.
+"""The calendars beneath the administrators' overrides: published schedules, the statutory rule.
 
 Published schedules come from ``chinese-calendar``, which carries each year's State Council notice
 (holidays and adjusted working weekend days) once it is out; the notice for the next year arrives
@@ -9,6 +9,7 @@ working weekend day is guessed, since those are decided anew every year.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -82,7 +83,7 @@ def _anchor_date(rule: StatutoryHoliday, year: int) -> date:
 
 
 @lru_cache(maxsize=256)
-def statutory_days(year: int) -> dict[date, str]:
+def statutory_days(year: int) -> Mapping[date, str]:
     """The statutory holiday days of a year (date → holiday name) under the current rules."""
     check_year(year)
     days: dict[date, str] = {}
