@@ -17,6 +17,7 @@ from fangfei.entities import cli as entities_cli
 from fangfei.errors import FangfeiError
 from fangfei.migrate import upgrade
 from fangfei.reference import service as reference
+from fangfei.refunds import cli as refunds_cli
 from fangfei.runtime import open_runtime
 from fangfei.security.keys import init_key_files
 from fangfei.workdays import cli as workdays_cli
@@ -35,6 +36,7 @@ app.add_typer(jurisdiction_app, name="jurisdiction")
 # Domain command groups live beside their domains.
 app.add_typer(entities_cli.app, name="entities")
 app.add_typer(workdays_cli.app, name="calendar")
+app.add_typer(refunds_cli.app, name="refund")
 app.command("demo", help="载入示范县数据（乡镇、企业、个人、账户和各角色演示账号）。")(
     demo_cli.demo
 )
