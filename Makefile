@@ -5,22 +5,30 @@ BIN := $(VENV)/bin
 VENDOR := src/fangfei/web/static/vendor
 export FANGFEI_HOME ?= $(CURDIR)/var
 
-.PHONY: run test lint types pytest assets install db demo clean
+.PHONY: run test lint types pytest assets install install-dev db demo clean
 
 run: install assets ## set up everything, load the demo county, serve http://127.0.0.1:8000
 	$(BIN)/fangfei db upgrade
 	$(BIN)/fangfei demo --if-empty
 	$(BIN)/fangfei serve
 
-test: install assets lint types pytest ## ruff, mypy (strict on src/), the whole suite
+test: install-dev assets lint types pytest ## ruff, mypy (strict on src/), the whole suite
 
-install: $(BIN)/.installed
+install: $(BIN)/.installed ## what a county needs to run fangfei
 
-$(BIN)/.installed: pyproject.toml
-	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+install-dev: $(BIN)/.installed-dev ## plus the test tools and Spark
+
+$(VENV):
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+
+$(BIN)/.installed: pyproject.toml | $(VENV)
+	$(BIN)/pip install --quiet -e .
 	touch $@
+
+$(BIN)/.installed-dev: pyproject.toml | $(VENV)
+	$(BIN)/pip install --quiet -e '.[dev,spark]'
+	touch $@ $(BIN)/.installed
 
 assets: $(VENDOR)/.installed
 
