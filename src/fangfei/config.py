@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     encryption_key: str | None = None
     login_attempts_per_minute: int = Field(default=5, ge=1)
     session_max_age_seconds: int = Field(default=8 * 3600, ge=60)
+    # Working days a department has to verify a lead it was given (counted in Chinese workdays).
+    lead_verification_workdays: int = Field(default=15, ge=1, le=250)
+    # Public tip portal: submissions per address per hour.
+    public_reports_per_hour: int = Field(default=5, ge=1)
 
     @property
     def resolved_home(self) -> Path:

@@ -11,13 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import ColumnElement, Select, false, select, true
+from sqlalchemy import ColumnElement, Select, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from fangfei.auth.models import User
 from fangfei.auth.roles import Actor, Role
 from fangfei.entities.models import BankAccount, Entity
 from fangfei.errors import forbidden
+from fangfei.leads.models import Lead
 from fangfei.reference.models import Jurisdiction
 
 ACTION_LABELS = {
@@ -36,6 +37,20 @@ ACTION_LABELS = {
     "reference.manage": "维护基础数据",
     "audit.view": "查看审计日志",
     "token.manage_own": "管理本人 API 令牌",
+    "lead.view": "查看风险线索",
+    "lead.create": "登记风险线索",
+    "lead.assign": "交办风险线索",
+    "lead.work": "核查、研判风险线索",
+    "lead.close": "办结或转案件",
+    "lead.decide_duplicate": "处理重复线索",
+    "lead.view_informant": "查看举报人身份",
+    "lead.import": "导入风险线索",
+    "ledger.view": "查看台账",
+    "ledger.export": "导出台账",
+    "ledger.import": "导入台账",
+    "reward.propose": "提出举报奖励",
+    "reward.approve": "审批举报奖励",
+    "reward.pay": "登记奖励发放",
 }
 
 _COMMON = frozenset({"dashboard.view", "reference.view", "token.manage_own"})
@@ -52,11 +67,28 @@ GRANTS: dict[Role, frozenset[str]] = {
         "account.view",
         "account.create",
         "audit.view",
+        "lead.view",
+        "lead.create",
+        "lead.assign",
+        "lead.work",
+        "lead.close",
+        "lead.decide_duplicate",
+        "lead.view_informant",
+        "lead.import",
+        "ledger.view",
+        "ledger.export",
+        "ledger.import",
+        "reward.propose",
+        "reward.approve",
+        "reward.pay",
     },
-    Role.DEPARTMENT: _COMMON | {"entity.view", "account.view"},
-    Role.TOWNSHIP: _COMMON | {"entity.view", "entity.create", "entity.update"},
-    Role.BANK_ANALYST: _COMMON | {"entity.view", "account.view", "account.create"},
-    Role.LEADER: _COMMON | {"entity.view", "account.view", "audit.view"},
+    Role.DEPARTMENT: _COMMON | {"entity.view", "account.view", "lead.view", "lead.create", "lead.work"},
+    Role.TOWNSHIP: _COMMON
+    | {"entity.view", "entity.create", "entity.update", "lead.view", "lead.create", "lead.work"},
+    Role.BANK_ANALYST: _COMMON
+    | {"entity.view", "account.view", "account.create", "lead.view", "lead.create"},
+    Role.LEADER: _COMMON
+    | {"entity.view", "account.view", "audit.view", "lead.view", "ledger.view", "ledger.export"},
     Role.SYSTEM: frozenset(ACTION_LABELS),
 }
 
@@ -91,6 +123,22 @@ def _account_scope(actor: Actor) -> ColumnElement[bool]:
     return BankAccount.holder_entity_id.in_(holders_here)
 
 
+def _lead_scope(actor: Actor) -> ColumnElement[bool]:
+    own = Lead.created_by_user_id == actor.user_id if actor.user_id is not None else false()
+    if actor.role is Role.DEPARTMENT:
+        if actor.department_id is None:
+            return own
+        return or_(Lead.assignee_department_id == actor.department_id, own)
+    if actor.role is Role.BANK_ANALYST:
+        return own
+    if actor.role is Role.TOWNSHIP:
+        return or_(
+            within_jurisdiction(actor, Lead.jurisdiction_id),
+            within_jurisdiction(actor, Lead.assignee_jurisdiction_id),
+        )
+    return within_jurisdiction(actor, Lead.jurisdiction_id)
+
+
 def _user_scope(actor: Actor) -> ColumnElement[bool]:
     return within_jurisdiction(actor, User.jurisdiction_id)
 
@@ -104,6 +152,9 @@ SCOPES: dict[str, tuple[type[Any], Callable[[Actor], ColumnElement[bool]]]] = {
     "entity": (Entity, _entity_scope),
     "account": (BankAccount, _account_scope),
     "user": (User, _user_scope),
+    "lead": (Lead, _lead_scope),
+    "ledger": (Lead, _lead_scope),
+    "reward": (Lead, _lead_scope),
 }
 
 Ts = TypeVarTuple("Ts")

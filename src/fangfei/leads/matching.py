@@ -1,0 +1,72 @@
+"""Duplicate detection at intake: the same key, a near-identical name, or the same informant.
+
+Names are compared on a *subject key*: full-width forms folded (NFKC), traditional characters
+simplified, case folded, punctuation and spaces removed, and the legal form (有限公司, 股份有限公司,
+分公司 …) dropped, so that “XX理财有限公司” and “ＸＸ理財公司” meet. Near-identical keys are found with
+rapidfuzz's normalised Indel similarity; the threshold is a parameter of :func:`similar_keys`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import opencc
+from rapidfuzz import fuzz, process
+
+# Longest first: the legal form is removed from the end of the name only.
+LEGAL_FORMS = (
+    "股份有限公司",
+    "有限责任公司",
+    "有限合伙企业",
+    "（有限合伙）",
+    "(有限合伙)",
+    "有限公司",
+    "分公司",
+    "合伙企业",
+    "个体工商户",
+    "工作室",
+    "集团",
+    "公司",
+)
+_NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
+NAME_SIMILARITY = 88.0
+
+
+@lru_cache(maxsize=1)
+def _to_simplified() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def simplify(text: str) -> str:
+    """Full-width folded, traditional characters simplified, lower case."""
+    folded = unicodedata.normalize("NFKC", text)
+    return str(_to_simplified().convert(folded)).lower()
+
+
+def subject_key(name: str) -> str:
+    """The form of a subject's name used to find the same subject reported twice."""
+    key = simplify(name).strip()
+    for form in LEGAL_FORMS:
+        if key.endswith(form) and len(key) > len(form):
+            key = key[: -len(form)]
+            break
+    return _NOISE.sub("", key)
+
+
+@dataclass(frozen=True)
+class Match:
+    """A candidate key and how similar it is (0–100)."""
+
+    key: str
+    score: float
+
+
+def similar_keys(key: str, keys: list[str], *, threshold: float = NAME_SIMILARITY) -> list[Match]:
+    """Keys at least ``threshold`` similar to ``key`` (best first; identical keys score 100)."""
+    if not key:
+        return []
+    found = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=threshold, limit=20)
+    return [Match(keys[index], score) for _, score, index in found]
