@@ -22,6 +22,9 @@ from fangfei.db import make_engine, make_sessionmaker
 from fangfei.entities import pages as entity_pages
 from fangfei.entities import views as entity_views
 from fangfei.errors import FangfeiError, FieldProblem
+from fangfei.leads import pages as lead_pages
+from fangfei.leads import public as lead_public
+from fangfei.leads import views as lead_views
 from fangfei.reference import pages as reference_pages
 from fangfei.reference import views as reference_views
 from fangfei.security.crypto import FieldCipher
@@ -93,6 +96,7 @@ def create_app(
     app.state.cipher = FieldCipher(keys.encryption_key)
     app.state.sessions = sessions or make_sessionmaker(make_engine(settings.sqlalchemy_url))
     app.state.login_limiter = RateLimiter(settings.login_attempts_per_minute, 60.0)
+    app.state.public_limiters = lead_public.make_limiters(settings.public_reports_per_hour)
     app.add_middleware(
         SessionMiddleware,
         secret_key=keys.secret_key,
@@ -107,9 +111,17 @@ def create_app(
         entity_views.router,
         reference_views.router,
         workday_views.router,
+        lead_views.router,
     ):
         app.include_router(api, prefix=API_PREFIX)
-    for pages in (auth_pages.router, dashboard.router, entity_pages.router, reference_pages.router):
+    for pages in (
+        auth_pages.router,
+        dashboard.router,
+        entity_pages.router,
+        reference_pages.router,
+        lead_pages.router,
+        lead_public.router,
+    ):
         app.include_router(pages)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

@@ -26,6 +26,18 @@ ACTION_LABELS = {
     "calendar.override_set": "设置工作日历调整",
     "calendar.override_void": "作废工作日历调整",
     "calendar.year_official": "标记年度官方放假安排",
+    "lead.register": "登记线索",
+    "lead.assign": "交办",
+    "lead.claim": "认领",
+    "lead.return": "退回",
+    "lead.judge": "研判",
+    "lead.close": "办结",
+    "lead.transfer": "转为案件",
+    "lead.merge": "合并至其他线索",
+    "lead.duplicate_linked": "关联疑似重复线索",
+    "lead.duplicate_separate": "确认不是重复线索",
+    "lead.view_informant": "查看举报人身份",
+    "lead.import": "导入线索",
 }
 
 

@@ -83,9 +83,7 @@ def check(upload: Upload, field: str = "attachments") -> tuple[str, str]:
 def check_all(uploads: list[Upload]) -> None:
     """Refuse the whole set when there are too many files or any file is unacceptable."""
     if len(uploads) > MAX_FILES:
-        raise invalid(
-            "附件太多。", [FieldProblem("attachments", f"一次最多 {MAX_FILES} 个附件")]
-        )
+        raise invalid("附件太多。", [FieldProblem("attachments", f"一次最多 {MAX_FILES} 个附件")])
     for upload in uploads:
         check(upload)
 

@@ -135,7 +135,9 @@ def _judgement_problems(db: Session, data: JudgeIn) -> list[FieldProblem]:
     if data.disposal_path and data.disposal_path not in paths:
         problems.append(FieldProblem("disposal_path", f"“{data.disposal_path}”不是有效的处置路径"))
     if data.is_illegal_fundraising and not data.disposal_path:
-        problems.append(FieldProblem("disposal_path", "认定属于非法集资时须选择处置路径（行政/刑事）"))
+        problems.append(
+            FieldProblem("disposal_path", "认定属于非法集资时须选择处置路径（行政/刑事）")
+        )
     if not data.is_illegal_fundraising and not data.disposal_path and not data.no_risk_reason:
         problems.append(FieldProblem("no_risk_reason", "认定无风险时须写明理由"))
     return problems

@@ -17,7 +17,7 @@ from fangfei.entities.identifiers import check_id_number, check_uscc
 from fangfei.entities.models import Enterprise, Person
 from fangfei.errors import FieldProblem, invalid
 from fangfei.leads import attachments
-from fangfei.leads.matching import similar_keys, subject_key
+from fangfei.leads.matching import same_subject_loosely, similar_keys, subject_key
 from fangfei.leads.models import Lead, LeadAttachment, LeadLink
 from fangfei.leads.schemas import DuplicateDecisionIn, InformantIn, LeadCreate
 from fangfei.leads.service import get_or_raise
@@ -86,7 +86,7 @@ def _informant(
     problems, id_number = [], None
     if informant.id_number:
         checked = check_id_number(informant.id_number)
-        if checked.value is None:
+        if checked.status != "valid":
             problems.append(
                 FieldProblem("informant.id_number", f"举报人身份证号码有误：{checked.problem}")
             )
@@ -212,7 +212,8 @@ def candidates(db: Session, *, actor: Actor, lead: Lead) -> list[Candidate]:
     def propose(other: Lead | None, reason: str, score: float) -> None:
         assert other is not None
         entry = found.setdefault(other.id, Candidate(other))
-        entry.reasons.append(reason)
+        if reason not in entry.reasons:
+            entry.reasons.append(reason)
         entry.score = max(entry.score, score)
 
     for column, value, reason in (
@@ -223,29 +224,26 @@ def candidates(db: Session, *, actor: Actor, lead: Lead) -> list[Candidate]:
         if value is not None:
             for other in db.scalars(base.where(column == value).limit(50)):
                 propose(other, reason, 100.0)
+    for column, value in (
+        (Lead.informant_id_blind_index, lead.informant_id_blind_index),
+        (Lead.informant_phone_blind_index, lead.informant_phone_blind_index),
+    ):
+        if value is not None:
+            for other in db.scalars(base.where(column == value).limit(50)):
+                if same_subject_loosely(lead.subject_key, other.subject_key):
+                    propose(other, "同一举报人反映同一主体", 100.0)
     keys = db.execute(base.with_only_columns(Lead.id, Lead.subject_key)).all()
     by_key: dict[str, list[int]] = {}
     for other_id, key in keys:
         by_key.setdefault(key, []).append(other_id)
     for match in similar_keys(lead.subject_key, list(by_key)):
         for other_id in by_key[match.key][:20]:
-            similar = db.get(Lead, other_id)
-            propose(similar, f"主体名称相近（相似度 {match.score:.0f}%）", match.score)
-            if similar is not None and _same_informant(lead, similar):
-                propose(similar, "同一举报人反映同一主体", 100.0)
+            propose(
+                db.get(Lead, other_id), f"主体名称相近（相似度 {match.score:.0f}%）", match.score
+            )
     decided = _decided_pairs(db, lead)
     kept = [c for c in found.values() if c.lead.id not in decided]
     return sorted(kept, key=lambda c: (-c.score, -c.lead.id))[:20]
-
-
-def _same_informant(lead: Lead, other: Lead) -> bool:
-    return any(
-        mine is not None and mine == theirs
-        for mine, theirs in (
-            (lead.informant_id_blind_index, other.informant_id_blind_index),
-            (lead.informant_phone_blind_index, other.informant_phone_blind_index),
-        )
-    )
 
 
 def _decided_pairs(db: Session, lead: Lead) -> set[int]:
@@ -285,5 +283,7 @@ def decide_duplicate(
         transition(db, actor=actor, lead=lead, step="merge", comment=comment)
         lead.merged_into_id = other.id
     else:
-        record_event(db, actor=actor, lead=lead, action=f"duplicate_{data.decision}", comment=comment)
+        record_event(
+            db, actor=actor, lead=lead, action=f"duplicate_{data.decision}", comment=comment
+        )
     return link

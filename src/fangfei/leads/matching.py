@@ -33,6 +33,8 @@ LEGAL_FORMS = (
 )
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 NAME_SIMILARITY = 88.0
+# The same informant naming a subject again: a shortened name (“鑫盛财富” for “鑫盛财富管理”) counts.
+SAME_INFORMANT_SIMILARITY = 75.0
 
 
 @lru_cache(maxsize=1)
@@ -70,3 +72,8 @@ def similar_keys(key: str, keys: list[str], *, threshold: float = NAME_SIMILARIT
         return []
     found = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=threshold, limit=20)
     return [Match(keys[index], score) for _, score, index in found]
+
+
+def same_subject_loosely(key: str, other: str) -> bool:
+    """Whether two keys may name the same subject when one is a shortened form of the other."""
+    return bool(key and other) and fuzz.partial_ratio(key, other) >= SAME_INFORMANT_SIMILARITY

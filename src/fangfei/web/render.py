@@ -22,6 +22,7 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 
 NAV = [
     ("/", "工作台", "dashboard.view"),
+    ("/leads", "风险线索", "lead.view"),
     ("/entities", "主体档案", "entity.view"),
     ("/admin/users", "用户管理", "user.view"),
     ("/admin/reference", "基础数据", "reference.view"),
