@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -30,13 +31,15 @@ from fangfei.demo.county import (
 )
 from fangfei.entities.models import BankAccount, Enterprise, Entity, ImportBatch, Person
 from fangfei.errors import FangfeiError
+from fangfei.leads.models import Lead, LeadEvent
+from fangfei.leads.workflow import STATUS_LABELS
 from fangfei.reference import service as reference
 from fangfei.reference.models import Jurisdiction
 from fangfei.security.crypto import FieldCipher
 from tests.county import County
 
 ACTOR = system_actor("demo-test")
-SMALL = {"enterprises": 200, "persons": 50}
+SMALL = {"enterprises": 200, "persons": 50, "leads": 120}
 
 
 def _load(db: Session, cipher: FieldCipher, **sizes: int) -> DemoSummary:
@@ -191,3 +194,25 @@ def test_cli_loads_once_and_if_empty_leaves_it_alone(home: Path) -> None:
 def test_cli_asks_for_the_database_first(home: Path) -> None:
     result = CliRunner().invoke(app, ["demo", "--enterprises", "5", "--persons", "5"])
     assert result.exit_code == 2 and "fangfei db upgrade" in result.output
+
+
+def test_the_demo_leads_cover_every_status_channel_source_and_some_are_overdue(
+    db: Session, cipher: FieldCipher
+) -> None:
+    summary = _load(db, cipher)
+    leads = db.scalars(select(Lead)).all()
+    assert len(leads) == summary.leads == 120
+    assert {lead.status for lead in leads} == set(STATUS_LABELS)
+    assert {lead.source for lead in leads} == {"public_report", "self_discovered", "joint_meeting"}
+    assert len({lead.domain for lead in leads}) == 6
+    today = date.today()
+    overdue = [
+        lead for lead in leads
+        if lead.status in ("assigned", "verifying") and lead.due_on and lead.due_on < today
+    ]  # fmt: skip
+    assert overdue
+    assert any(lead.informant_name_enc for lead in leads)
+    keys = [lead.subject_key for lead in leads]
+    assert len(set(keys)) < len(keys)  # the same subject reported more than once
+    events = db.scalar(select(func.count()).select_from(LeadEvent))
+    assert events is not None and events > len(leads)

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 ADMIN_NAV = ["工作台", "用户管理", "基础数据", "我的账号"]
-WORK_NAV = ["工作台", "主体档案", "基础数据", "我的账号"]
+WORK_NAV = ["工作台", "风险线索", "主体档案", "基础数据", "我的账号"]
 NAV_BY_USER = {
     "admin": ADMIN_NAV,
     "office": WORK_NAV,
@@ -39,6 +39,7 @@ NAV_BY_USER = {
 COUNT_IDS = ("count-enterprise", "count-person", "count-flagged", "count-accounts")
 NAV_TARGETS = {
     "工作台": "/",
+    "风险线索": "/leads",
     "主体档案": "/entities",
     "用户管理": "/admin/users",
     "基础数据": "/admin/reference",

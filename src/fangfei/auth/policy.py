@@ -82,7 +82,8 @@ GRANTS: dict[Role, frozenset[str]] = {
         "reward.approve",
         "reward.pay",
     },
-    Role.DEPARTMENT: _COMMON | {"entity.view", "account.view", "lead.view", "lead.create", "lead.work"},
+    Role.DEPARTMENT: _COMMON
+    | {"entity.view", "account.view", "lead.view", "lead.create", "lead.work"},
     Role.TOWNSHIP: _COMMON
     | {"entity.view", "entity.create", "entity.update", "lead.view", "lead.create", "lead.work"},
     Role.BANK_ANALYST: _COMMON

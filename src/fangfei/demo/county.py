@@ -11,12 +11,11 @@ import hashlib
 import json
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date
 from functools import partial
 from typing import Any
 
-from faker import Faker
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 from stdnum.cn import ric, uscc
@@ -26,6 +25,8 @@ from fangfei.auth import service as auth
 from fangfei.auth.models import User
 from fangfei.auth.roles import Actor, Role
 from fangfei.db import Base, utcnow
+from fangfei.demo.draw import Draw
+from fangfei.demo.leads import DEMO_LEADS, build_demo_leads
 from fangfei.entities.identifiers import check_uscc
 from fangfei.entities.models import Entity, ImportBatch
 from fangfei.entities.service import person_key_fields
@@ -150,38 +151,8 @@ class DemoSummary:
     accounts: int
     import_batch_id: int
     dataset_sha256: str
+    leads: int
     logins: tuple[DemoLogin, ...] = DEMO_LOGINS
-
-
-@dataclass
-class _Draw:
-    """The seeded sources of randomness and the keys already handed out."""
-
-    fake: Faker
-    rng: random.Random
-    used: set[str] = field(default_factory=set)
-
-    @classmethod
-    def seeded(cls, seed: int) -> _Draw:
-        """Faker and Random, both seeded with ``seed``."""
-        fake = Faker("zh_CN")
-        fake.seed_instance(seed)
-        return cls(fake, random.Random(seed))
-
-    def weighted(self, options: Sequence[tuple[Any, int]]) -> Any:
-        """One option drawn by its weight."""
-        return self.rng.choices([o for o, _ in options], [w for _, w in options])[0]
-
-    def day(self, first: date, last: date) -> date:
-        """A day between ``first`` and ``last`` inclusive."""
-        return first + timedelta(days=self.rng.randint(0, (last - first).days))
-
-    def fresh(self, make: Callable[[], str]) -> str:
-        """A value from ``make`` that was not handed out before."""
-        while (value := make()) in self.used:
-            pass
-        self.used.add(value)
-        return value
 
 
 def _table(name: str) -> Table:
@@ -221,7 +192,7 @@ def organisation_code(body: str) -> str:
     return body + {10: "X", 11: "0"}.get(check, str(check))
 
 
-def _new_uscc(draw: _Draw, registered: date) -> str:
+def _new_uscc(draw: Draw, registered: date) -> str:
     def make() -> str:
         if registered.year >= 2016:  # codes assigned since the 2015 reform start with "MA"
             body = "MA" + "".join(draw.rng.choices(USCC_ALPHABET, k=6))
@@ -233,7 +204,7 @@ def _new_uscc(draw: _Draw, registered: date) -> str:
     return draw.fresh(make)
 
 
-def _new_ric(draw: _Draw, male: bool) -> str:
+def _new_ric(draw: Draw, male: bool) -> str:
     def make() -> str:
         born = draw.day(date(1945, 1, 1), date(2005, 12, 31))
         sequence = draw.rng.randrange(1, 500) * 2 + (1 if male else 0)  # odd means male
@@ -243,14 +214,14 @@ def _new_ric(draw: _Draw, male: bool) -> str:
     return draw.fresh(make)
 
 
-def _spoil(draw: _Draw, valid: str, alphabet: str) -> str | None:
+def _spoil(draw: Draw, valid: str, alphabet: str) -> str | None:
     """A missing key, or the valid one with a wrong check character."""
     if draw.rng.random() < MISSING_SHARE / (MISSING_SHARE + INVALID_SHARE):
         return None
     return valid[:-1] + draw.rng.choice([c for c in alphabet if c != valid[-1]])
 
 
-def _maybe_spoil(draw: _Draw, valid: str, alphabet: str) -> str | None:
+def _maybe_spoil(draw: Draw, valid: str, alphabet: str) -> str | None:
     if draw.rng.random() < INVALID_SHARE + MISSING_SHARE:
         return _spoil(draw, valid, alphabet)
     return valid
@@ -262,7 +233,7 @@ Row = tuple[dict[str, Any], dict[str, Any]]
 """The ``entities`` columns and the detail-table columns of one generated entity."""
 
 
-def _address(draw: _Draw, township: str) -> str:
+def _address(draw: Draw, township: str) -> str:
     n = draw.rng.randint(1, 399)
     if township.endswith("乡") or draw.rng.random() < 0.4:
         group = draw.rng.randint(1, 12)
@@ -270,20 +241,20 @@ def _address(draw: _Draw, township: str) -> str:
     return f"{COUNTY_NAME}{township}{draw.rng.choice(ROADS)}{n}号"
 
 
-def _trade(draw: _Draw, licence: str) -> tuple[str, str]:
+def _trade(draw: Draw, licence: str) -> tuple[str, str]:
     if licence != "none":
         return LICENSED[licence]
     return draw.rng.choice(FINANCIAL if draw.rng.random() < FINANCIAL_SHARE else ORDINARY)
 
 
-def _firm_name(draw: _Draw, trade: str) -> str:
+def _firm_name(draw: Draw, trade: str) -> str:
     prefix = draw.fake.company_prefix() if draw.rng.random() < 0.8 else draw.fake.last_name() + "氏"
     county = COUNTY_NAME if draw.rng.random() < 0.6 else ""
     return f"{county}{prefix}{trade}{draw.weighted(SUFFIXES)}"
 
 
 def _enterprise_row(
-    draw: _Draw, places: Sequence[tuple[Jurisdiction, int]], statuses: Sequence[tuple[str, int]],
+    draw: Draw, places: Sequence[tuple[Jurisdiction, int]], statuses: Sequence[tuple[str, int]],
     licence: str,
 ) -> Row:  # fmt: skip
     place: Jurisdiction = draw.weighted(places)
@@ -304,7 +275,7 @@ def _enterprise_row(
 
 
 def _enterprise_rows(
-    db: Session, draw: _Draw, places: Sequence[Jurisdiction], count: int
+    db: Session, draw: Draw, places: Sequence[Jurisdiction], count: int
 ) -> list[Row]:
     codes = [item.code for item in reference.items(db, "enterprise_status", active_only=True)]
     statuses = [(code, STATUS_WEIGHTS.get(code, 1)) for code in codes]
@@ -318,7 +289,7 @@ def _enterprise_rows(
     ]
 
 
-def _person_row(draw: _Draw, cipher: FieldCipher, places: Sequence[Jurisdiction]) -> Row:
+def _person_row(draw: Draw, cipher: FieldCipher, places: Sequence[Jurisdiction]) -> Row:
     male = draw.rng.random() < 0.5
     name = draw.fake.name_male() if male else draw.fake.name_female()
     place = draw.rng.choice(places)
@@ -343,7 +314,7 @@ def _account_number(rng: random.Random, prefix: str, digits: int) -> str:
 
 
 def _account_rows(
-    draw: _Draw, holders: Sequence[tuple[int, str, date | None]], share: float
+    draw: Draw, holders: Sequence[tuple[int, str, date | None]], share: float
 ) -> list[dict[str, Any]]:
     rows = []
     for holder_id, holder_name, since in holders:
@@ -424,7 +395,7 @@ class _Loaded:
 
 
 def _load_entities(
-    db: Session, draw: _Draw, actor: Actor, cipher: FieldCipher, places: list[Jurisdiction],
+    db: Session, draw: Draw, actor: Actor, cipher: FieldCipher, places: list[Jurisdiction],
     seed: int, counts: tuple[int, int], progress: Progress | None,
 ) -> _Loaded:  # fmt: skip
     _tick(progress, "生成数据", 0, 1)
@@ -445,7 +416,7 @@ def _load_entities(
     return _Loaded(batch, firms, firm_ids, people, person_ids)
 
 
-def _load_accounts(db: Session, draw: _Draw, loaded: _Loaded, progress: Progress | None) -> int:
+def _load_accounts(db: Session, draw: Draw, loaded: _Loaded, progress: Progress | None) -> int:
     firms = zip(loaded.enterprise_ids, loaded.enterprises, strict=True)
     people = zip(loaded.person_ids, loaded.persons, strict=True)
     rows = _account_rows(draw, [(i, e["name"], d["registration_date"]) for i, (e, d) in firms],
@@ -465,22 +436,26 @@ def build_demo(
     seed: int = DEFAULT_SEED,
     enterprises: int = 20000,
     persons: int = 5000,
+    leads: int = DEMO_LEADS,
     progress: Progress | None = None,
 ) -> DemoSummary:
     """Load the demo county into an empty database, in the caller's transaction."""
     ensure_empty(db)
-    draw = _Draw.seeded(seed)
+    draw = Draw.seeded(seed)
     county, townships = _create_places(db, actor)
     loaded = _load_entities(
         db, draw, actor, cipher, townships, seed, (enterprises, persons), progress
     )
     accounts = _load_accounts(db, draw, loaded, progress)
     _create_users(db, actor, (county, townships[0]), progress)
+    _tick(progress, "登记风险线索", 0, 1)
+    build_demo_leads(db, actor=actor, cipher=cipher, seed=seed, count=leads)
+    _tick(progress, "登记风险线索", 1, 1)
     summary = DemoSummary(
         seed=seed, county_id=county.id, townships=len(townships), enterprises=enterprises,
         persons=persons, flagged_enterprises=loaded.flagged(loaded.enterprises),
         flagged_persons=loaded.flagged(loaded.persons), accounts=accounts,
-        import_batch_id=loaded.batch.id, dataset_sha256=loaded.batch.sha256,
+        import_batch_id=loaded.batch.id, dataset_sha256=loaded.batch.sha256, leads=leads,
     )  # fmt: skip
     detail = {k: v for k, v in vars(summary).items() if k != "logins"}
     detail["users"] = [login.username for login in DEMO_LOGINS]

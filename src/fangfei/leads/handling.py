@@ -77,12 +77,19 @@ def _assignee(
 
 
 def assign(
-    db: Session, *, actor: Actor, lead_id: int, data: AssignIn, workdays_allowed: int
+    db: Session,
+    *,
+    actor: Actor,
+    lead_id: int,
+    data: AssignIn,
+    workdays_allowed: int,
+    on: date | None = None,
 ) -> Lead:
-    """交办 to a department or township, due ``workdays_allowed`` Chinese working days later."""
+    """交办 to a department or township, due ``workdays_allowed`` Chinese working days after
+    ``on`` (today unless a ledger entered late says otherwise)."""
     lead = get_or_raise(db, actor=actor, lead_id=lead_id, action="lead.assign")
     department, township = _assignee(db, actor, data)
-    due = workdays.add_workdays(db, date.today(), workdays_allowed)
+    due = workdays.add_workdays(db, on or date.today(), workdays_allowed)
     target = department.name if department else township.name if township else ""
     comment = f"交办{target}，{workdays_allowed} 个工作日内核查，期限 {due.date.isoformat()}" + (
         "（日历暂定）" if due.provisional else ""

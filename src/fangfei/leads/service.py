@@ -17,7 +17,7 @@ from fangfei.leads.matching import subject_key
 from fangfei.leads.models import Lead, LeadAttachment, LeadEvent, LeadLink
 from fangfei.leads.schemas import PERIOD, LeadFilter
 from fangfei.leads.workflow import OPEN_STATUSES
-from fangfei.reference.models import Department
+from fangfei.reference.models import Department, Jurisdiction
 from fangfei.security.crypto import FieldCipher
 
 
@@ -170,6 +170,19 @@ def counts_by(db: Session, *, actor: Actor, column: str) -> list[tuple[str, int]
     field = {"domain": Lead.domain, "status": Lead.status, "channel": Lead.channel}[column]
     stmt = filtered(actor, LeadFilter()).with_only_columns(field, func.count()).group_by(field)
     return [(str(value), int(n)) for value, n in db.execute(stmt.order_by(None))]
+
+
+def counts_by_township(db: Session, *, actor: Actor) -> list[tuple[str, int]]:
+    """How many leads in scope per township (or county) of the subject, in official order."""
+    policy.ensure(db, actor, "lead.view")
+    stmt = (
+        filtered(actor, LeadFilter())
+        .join(Jurisdiction, Jurisdiction.id == Lead.jurisdiction_id)
+        .with_only_columns(Jurisdiction.name, func.count())
+        .group_by(Jurisdiction.name, Jurisdiction.code)
+        .order_by(Jurisdiction.code)
+    )
+    return [(str(name), int(n)) for name, n in db.execute(stmt)]
 
 
 def counts_by_month(db: Session, *, actor: Actor, months: int = 12) -> list[tuple[str, int]]:

@@ -8,6 +8,9 @@ from fastapi.responses import Response
 from fangfei.auth import policy
 from fangfei.deps import ActorDep, SessionDep
 from fangfei.entities import service as entities
+from fangfei.leads import service as leads
+from fangfei.leads.workflow import STATUS_LABELS
+from fangfei.reference import service as reference
 from fangfei.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -17,8 +20,25 @@ router = APIRouter(include_in_schema=False)
 def dashboard(request: Request, db: SessionDep, actor: ActorDep) -> Response:
     """Counts of entities, flagged keys and accounts, and enterprises per township."""
     policy.ensure(db, actor, "dashboard.view")
-    context = {
+    context: dict[str, object] = {
         "counts": entities.counts_for(db, actor=actor),
         "per_jurisdiction": entities.enterprises_per_jurisdiction(db, actor=actor),
     }
+    if policy.can(actor, "lead.view"):
+        context["lead_charts"] = _lead_charts(db, actor)
     return render(request, "dashboard.html", context, actor=actor)
+
+
+def _lead_charts(db: SessionDep, actor: ActorDep) -> dict[str, list[tuple[str, int]]]:
+    """Leads by domain, status, township and month, labelled in Chinese."""
+    domains = reference.items(db, "industry_domain")
+    by_domain = dict(leads.counts_by(db, actor=actor, column="domain"))
+    by_status = dict(leads.counts_by(db, actor=actor, column="status"))
+    return {
+        "domain": [
+            (f"{i}. {d.name[:8]}…", by_domain.get(d.code, 0)) for i, d in enumerate(domains, 1)
+        ],
+        "status": [(label, by_status.get(code, 0)) for code, label in STATUS_LABELS.items()],
+        "township": leads.counts_by_township(db, actor=actor),
+        "month": leads.counts_by_month(db, actor=actor),
+    }
