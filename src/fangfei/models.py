@@ -7,4 +7,11 @@ from fangfei.leads import models as lead_models
 from fangfei.reference import models as reference_models
 from fangfei.workdays import models as workday_models
 
-__all__ = ["audit_models", "auth_models", "entity_models", "lead_models", "reference_models", "workday_models"]
+__all__ = [
+    "audit_models",
+    "auth_models",
+    "entity_models",
+    "lead_models",
+    "reference_models",
+    "workday_models",
+]
