@@ -144,3 +144,34 @@ def test_the_public_portal_needs_its_form_token(client: TestClient, county: Coun
     client.get("/report")
     values = _form(county)
     assert client.post("/report", data=values).status_code == 403
+
+
+def test_the_reward_is_proposed_from_the_lead_page(
+    client: TestClient, county: County, db: Session
+) -> None:
+    token = log_in(client, "office")
+    client.post("/leads/new", data={**_form(county, informant_id_number="11010519491231002X"),
+                                    "csrf_token": token})  # fmt: skip
+    lead = db.scalar(select(Lead))
+    assert lead is not None
+    hr = reference.department_by_code(db, "human_resources")
+    steps = [
+        ("assign", {"department_id": str(hr.id), "jurisdiction_id": ""}),
+        ("claim", {}),
+        ("judge", {"findings": "属实", "verified_true": "true", "is_illegal_fundraising": "true",
+                   "disposal_path": "administrative"}),
+    ]  # fmt: skip
+    for step, values in steps:
+        response = client.post(f"/leads/{lead.id}/{step}", data={**values, "csrf_token": token},
+                               follow_redirects=False)  # fmt: skip
+        assert response.status_code == 303, response.text
+    page = client.get(f"/leads/{lead.id}").text
+    assert "实名举报" in page and "经办人确认" in page and "奖励 2,000.00 元" in page
+    refused = client.post(f"/leads/{lead.id}/reward_propose", data={"csrf_token": token})
+    assert refused.status_code == 422 and "举报前未被公开报道：须经办人确认" in refused.text
+    confirmations = {
+        f"confirm_{c}": "1" for c in ("definite_target", "specific_facts", "not_public")
+    }
+    proposed = client.post(f"/leads/{lead.id}/reward_propose",
+                           data={**confirmations, "csrf_token": token})  # fmt: skip
+    assert "待审批" in proposed.text

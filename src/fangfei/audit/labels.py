@@ -38,6 +38,9 @@ ACTION_LABELS = {
     "lead.duplicate_separate": "确认不是重复线索",
     "lead.view_informant": "查看举报人身份",
     "lead.import": "导入线索",
+    "reward.propose": "提出举报奖励",
+    "reward.approve": "审批举报奖励",
+    "reward.pay": "登记奖励发放",
 }
 
 

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
+from sqlalchemy import select
 from starlette.datastructures import FormData, UploadFile
 
 from fangfei.auth import policy
 from fangfei.auth.roles import Actor, Role
 from fangfei.deps import ActorDep, CipherDep, SessionDep
 from fangfei.errors import FangfeiError, FieldProblem, invalid, not_found
-from fangfei.leads import attachments, handling, intake, service
-from fangfei.leads.models import Lead, LeadAttachment
+from fangfei.leads import attachments, handling, intake, rewards, service
+from fangfei.leads.models import Lead, LeadAttachment, Reward
 from fangfei.leads.schemas import (
     AssignIn,
     DuplicateDecisionIn,
@@ -29,6 +31,13 @@ from fangfei.web.render import render
 
 router = APIRouter(include_in_schema=False)
 M = TypeVar("M", bound=BaseModel)
+
+
+class PaymentIn(BaseModel):
+    """The payment of an approved reward."""
+
+    paid_on: date
+    payment_reference: str
 
 
 def labels(db: SessionDep) -> dict[str, Any]:
@@ -169,6 +178,18 @@ def _detail_context(db: SessionDep, actor: Actor, lead: Lead) -> dict[str, Any]:
         "may_assign": may_assign,
         "may_work": policy.can(actor, "lead.work") and _holds(actor, lead),
         "may_close": policy.can(actor, "lead.close"),
+        **_reward_context(db, actor, lead),
+    }
+
+
+def _reward_context(db: SessionDep, actor: Actor, lead: Lead) -> dict[str, Any]:
+    if not (policy.can(actor, "reward.propose") and lead.verified_true):
+        return {}
+    reward = db.scalar(select(Reward).where(Reward.lead_id == lead.id))
+    return {
+        "reward": reward,
+        "conditions": rewards.evaluate(db, lead=lead) if reward is None else [],
+        "reward_band": rewards.band_for(db, lead.amount_yuan) if reward is None else None,
     }
 
 
@@ -258,6 +279,15 @@ def _apply(
         handling.close(db, actor=actor, lead_id=lead_id, comment=comment)
     elif step == "transfer":
         handling.transfer(db, actor=actor, lead_id=lead_id, case_id=None, comment=comment)
+    elif step == "reward_propose":
+        confirmed = frozenset(k.removeprefix("confirm_") for k in form if k.startswith("confirm_"))
+        rewards.propose(db, actor=actor, lead_id=lead_id, confirmed=confirmed)
+    elif step == "reward_approve":
+        rewards.approve(db, actor=actor, lead_id=lead_id)
+    elif step == "reward_pay":
+        paid_on = _model(PaymentIn, form)
+        rewards.pay(db, actor=actor, lead_id=lead_id, paid_on=paid_on.paid_on,
+                    reference_no=paid_on.payment_reference)  # fmt: skip
     elif step == "duplicate":
         decision = _model(DuplicateDecisionIn, {k: v or None for k, v in form.items()})
         intake.decide_duplicate(db, actor=actor, lead_id=lead_id, data=decision)
