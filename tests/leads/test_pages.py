@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 
 from fangfei.leads.models import Lead, LeadAttachment
 from fangfei.reference import service as reference
+from fangfei.security.crypto import FieldCipher
 from tests.county import County
+from tests.leads.helpers import actor_of, make_lead
 from tests.web.test_pages import csrf_of, log_in
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -175,3 +177,25 @@ def test_the_reward_is_proposed_from_the_lead_page(
     proposed = client.post(f"/leads/{lead.id}/reward_propose",
                            data={**confirmations, "csrf_token": token})  # fmt: skip
     assert "待审批" in proposed.text
+
+
+def test_the_entity_file_lists_the_leads_about_it_within_scope(
+    client: TestClient, county: County, db: Session, cipher: FieldCipher
+) -> None:
+    from fangfei.entities import service as entities
+    from fangfei.entities.schemas import EnterpriseCreate
+
+    firm = entities.create_enterprise(
+        db, actor=actor_of(county.users["office"]),
+        data=EnterpriseCreate(name="东城汇金养老服务有限公司", jurisdiction_id=county.east.id),
+    )  # fmt: skip
+    lead = make_lead(db, county, cipher, subject_entity_id=firm.id, subject_name=None)
+    db.commit()
+    log_in(client, "office")
+    page = client.get(f"/entities/{firm.id}").text
+    assert lead.number in page and lead.subject_name == firm.name
+    log_in(client, "east")
+    assert lead.number in client.get(f"/entities/{firm.id}").text
+    log_in(client, "market")
+    page = client.get(f"/entities/{firm.id}").text
+    assert "无可查看的线索。" in page and lead.number not in page

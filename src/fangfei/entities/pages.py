@@ -16,6 +16,8 @@ from fangfei.entities import service
 from fangfei.entities.models import Enterprise, Entity, ImportBatch
 from fangfei.entities.schemas import EnterpriseCreate, EntityFilter, EntityUpdate, PersonCreate
 from fangfei.errors import FangfeiError, FieldProblem, invalid
+from fangfei.leads import service as leads
+from fangfei.leads.workflow import STATUS_LABELS
 from fangfei.reference import service as reference
 from fangfei.web.render import render
 
@@ -111,6 +113,8 @@ def _detail_context(db: SessionDep, actor: ActorDep, entity: Entity) -> dict[str
         "entity": entity,
         "is_enterprise": isinstance(entity, Enterprise),
         "accounts": service.accounts_of(db, actor=actor, entity_id=entity.id),
+        "leads": leads.leads_of_entity(db, actor=actor, entity_id=entity.id),
+        "lead_status_labels": STATUS_LABELS,
         "history": audit.history(db, object_type="entity", object_id=entity.id),
         "import_batch": batch,
         "jurisdiction": entity.jurisdiction,

@@ -111,6 +111,14 @@ def list_for(db: Session, *, actor: Actor, filters: LeadFilter) -> Page:
     return Page(total, filters.page, filters.per_page, list(rows))
 
 
+def leads_of_entity(db: Session, *, actor: Actor, entity_id: int) -> list[Lead]:
+    """The leads about an entity that the actor may see, newest first (none without lead.view)."""
+    if not policy.can(actor, "lead.view"):
+        return []
+    stmt = filtered(actor, LeadFilter()).where(Lead.subject_entity_id == entity_id)
+    return list(db.scalars(stmt.order_by(Lead.discovered_on.desc(), Lead.id.desc()).limit(200)))
+
+
 def timeline(db: Session, *, lead: Lead) -> list[LeadEvent]:
     """The lead's events, oldest first."""
     stmt = select(LeadEvent).where(LeadEvent.lead_id == lead.id).order_by(LeadEvent.id)
