@@ -29,7 +29,10 @@ class Entity(Base):
     """主体 — an enterprise or a person that leads, alerts, measures and cases attach to."""
 
     __tablename__ = "entities"
-    __table_args__ = (Index("ix_entities_jurisdiction_kind", "jurisdiction_id", "kind"),)
+    # Covers the scope and filters of the entity list, so that counting reads only this index.
+    __table_args__ = (
+        Index("ix_entities_list", "jurisdiction_id", "voided_at", "kind", "key_status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))  # enterprise | person

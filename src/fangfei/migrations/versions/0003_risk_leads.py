@@ -1,4 +1,5 @@
-"""Risk leads: the lead, its timeline, attachments, duplicate decisions and rewards.
+"""Risk leads: the lead, its timeline, attachments, duplicate decisions and rewards; covering
+indexes for the lead and entity lists.
 
 Revision ID: 0003
 Revises: 0002
@@ -16,7 +17,19 @@ branch_labels = None
 depends_on = None
 
 
+# Covers the scope and the filters of the lead list, so that its count reads the index only.
+LEADS_LIST_COLUMNS = [
+    "jurisdiction_id", "merged_into_id", "status", "domain", "discovered_on", "due_on",
+    "assignee_department_id",
+]  # fmt: skip
+# The same for the entity list (created in 0001 without ``voided_at``, which every list filters).
+ENTITIES_LIST_COLUMNS = ["jurisdiction_id", "voided_at", "kind", "key_status"]
+
+
 def upgrade() -> None:
+    with op.batch_alter_table("entities", schema=None) as batch_op:
+        batch_op.drop_index("ix_entities_jurisdiction_kind")
+        batch_op.create_index("ix_entities_list", ENTITIES_LIST_COLUMNS, unique=False)
     op.create_table(
         "leads",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -123,9 +136,7 @@ def upgrade() -> None:
             ["informant_phone_blind_index"],
             unique=False,
         )
-        batch_op.create_index(
-            "ix_leads_jurisdiction_discovered", ["jurisdiction_id", "discovered_on"], unique=False
-        )
+        batch_op.create_index("ix_leads_list", LEADS_LIST_COLUMNS, unique=False)
         batch_op.create_index(batch_op.f("ix_leads_status"), ["status"], unique=False)
         batch_op.create_index("ix_leads_status_due", ["status", "due_on"], unique=False)
         batch_op.create_index(
@@ -219,6 +230,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("entities", schema=None) as batch_op:
+        batch_op.drop_index("ix_entities_list")
+        batch_op.create_index(
+            "ix_entities_jurisdiction_kind", ["jurisdiction_id", "kind"], unique=False
+        )
     op.drop_table("lead_rewards")
     with op.batch_alter_table("lead_links", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_lead_links_other_lead_id"))
@@ -240,7 +256,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_leads_subject_entity_id"))
         batch_op.drop_index("ix_leads_status_due")
         batch_op.drop_index(batch_op.f("ix_leads_status"))
-        batch_op.drop_index("ix_leads_jurisdiction_discovered")
+        batch_op.drop_index("ix_leads_list")
         batch_op.drop_index(batch_op.f("ix_leads_informant_phone_blind_index"))
         batch_op.drop_index(batch_op.f("ix_leads_informant_id_blind_index"))
         batch_op.drop_index(batch_op.f("ix_leads_domain"))
