@@ -100,6 +100,7 @@ class EntityPage(BaseModel):
     """One page of a list."""
 
     total: int
+    capped: bool = False  # more than ``total`` matches: the count stopped at the cap
     page: int
     per_page: int
     items: list[EntityRead]

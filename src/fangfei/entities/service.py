@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, with_polymorphic
 
@@ -21,26 +19,12 @@ from fangfei.entities.schemas import (
     PersonCreate,
 )
 from fangfei.errors import FieldProblem, conflict, invalid, not_found
+from fangfei.paging import Page, paginate
 from fangfei.reference import service as reference
 from fangfei.reference.models import Jurisdiction
 from fangfei.security.crypto import FieldCipher
 
 AnyEntity = with_polymorphic(Entity, [Enterprise, Person])
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of scoped results."""
-
-    total: int
-    page: int
-    per_page: int
-    items: list[Entity]
-
-    @property
-    def pages(self) -> int:
-        """How many pages there are."""
-        return max(1, -(-self.total // self.per_page))
 
 
 def _check_licence(db: Session, licence_type: str) -> None:
@@ -134,7 +118,7 @@ def get_or_raise(
     return entity
 
 
-def list_for(db: Session, *, actor: Actor, filters: EntityFilter) -> Page:
+def list_for(db: Session, *, actor: Actor, filters: EntityFilter) -> Page[Entity]:
     """A page of the entities the actor may see, newest first."""
     policy.ensure(db, actor, "entity.view")
     stmt = policy.scoped(select(AnyEntity), actor, "entity.view").where(
@@ -154,13 +138,9 @@ def list_for(db: Session, *, actor: Actor, filters: EntityFilter) -> Page:
         stmt = stmt.where(AnyEntity.jurisdiction_id == filters.jurisdiction_id)
     if filters.key_status:
         stmt = stmt.where(AnyEntity.key_status == filters.key_status)
-    total = db.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    rows = db.scalars(
-        stmt.order_by(AnyEntity.id.desc())
-        .offset((filters.page - 1) * filters.per_page)
-        .limit(filters.per_page)
+    return paginate(
+        db, stmt, order_by=AnyEntity.id.desc(), page=filters.page, per_page=filters.per_page
     )
-    return Page(total, filters.page, filters.per_page, list(rows))
 
 
 def find_person_by_id_number(

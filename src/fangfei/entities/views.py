@@ -29,7 +29,13 @@ def list_entities(
 ) -> dict[str, Any]:
     """Entities in the actor's scope, filtered and paginated."""
     page = service.list_for(db, actor=actor, filters=filters)
-    return {"total": page.total, "page": page.page, "per_page": page.per_page, "items": page.items}
+    return {
+        "total": page.total,
+        "capped": page.capped,
+        "page": page.page,
+        "per_page": page.per_page,
+        "items": page.items,
+    }
 
 
 @router.post(

@@ -42,7 +42,7 @@ class Lead(Base):
             "discovered_on",
             "due_on",
             "assignee_department_id",
-        ),  # fmt: skip
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -17,23 +17,9 @@ from fangfei.leads.matching import subject_key
 from fangfei.leads.models import Lead, LeadAttachment, LeadEvent, LeadLink
 from fangfei.leads.schemas import PERIOD, LeadFilter
 from fangfei.leads.workflow import OPEN_STATUSES
+from fangfei.paging import Page, paginate
 from fangfei.reference.models import Department, Jurisdiction
 from fangfei.security.crypto import FieldCipher
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of scoped leads."""
-
-    total: int
-    page: int
-    per_page: int
-    items: list[Lead]
-
-    @property
-    def pages(self) -> int:
-        """How many pages there are (at least one)."""
-        return max(1, -(-self.total // self.per_page))
 
 
 def get_or_raise(db: Session, *, actor: Actor, lead_id: int, action: str = "lead.view") -> Lead:
@@ -98,17 +84,13 @@ def filtered(actor: Actor, filters: LeadFilter, *, action: str = "lead.view") ->
     return stmt
 
 
-def list_for(db: Session, *, actor: Actor, filters: LeadFilter) -> Page:
+def list_for(db: Session, *, actor: Actor, filters: LeadFilter) -> Page[Lead]:
     """A page of the leads the actor may see, newest first."""
     policy.ensure(db, actor, "lead.view")
-    stmt = filtered(actor, filters)
-    total = db.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    rows = db.scalars(
-        stmt.order_by(Lead.id.desc())
-        .offset((filters.page - 1) * filters.per_page)
-        .limit(filters.per_page)
-    )
-    return Page(total, filters.page, filters.per_page, list(rows))
+    return paginate(
+        db, filtered(actor, filters), order_by=Lead.id.desc(), page=filters.page,
+        per_page=filters.per_page,
+    )  # fmt: skip
 
 
 def leads_of_entity(db: Session, *, actor: Actor, entity_id: int) -> list[Lead]:

@@ -18,13 +18,15 @@ from fangfei.leads.schemas import (
     LeadRead,
     ReasonIn,
 )
+from fangfei.paging import Page
 
 router = APIRouter(tags=["风险线索"])
 
 
-def _page(page: service.Page) -> dict[str, Any]:
+def _page(page: Page[Lead]) -> dict[str, Any]:
     return {
         "total": page.total,
+        "capped": page.capped,
         "page": page.page,
         "per_page": page.per_page,
         "items": [LeadRead.model_validate(lead) for lead in page.items],
