@@ -199,3 +199,16 @@ def test_the_entity_file_lists_the_leads_about_it_within_scope(
     log_in(client, "market")
     page = client.get(f"/entities/{firm.id}").text
     assert "无可查看的线索。" in page and lead.number not in page
+
+
+def test_an_oversized_report_is_refused_before_it_is_read(
+    client: TestClient, county: County
+) -> None:
+    token = csrf_of(client.get("/report").text)
+    response = client.post(
+        "/report",
+        data={"csrf_token": token},
+        headers={"content-length": str(250 * 1024 * 1024)},
+    )
+    assert response.status_code == 413
+    assert "提交的内容过大" in response.text

@@ -11,10 +11,12 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from fangfei.errors import FieldProblem, invalid
+from fangfei.errors import FangfeiError, FieldProblem, invalid
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_FILES = 10
+# A form may carry at most this much: every file at its limit plus the text fields.
+MAX_REQUEST_BYTES = MAX_FILES * MAX_BYTES + 1024 * 1024
 
 _OOXML = (b"PK\x03\x04",)
 _OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)
@@ -78,6 +80,16 @@ def check(upload: Upload, field: str = "attachments") -> tuple[str, str]:
     if problem:
         raise invalid("附件不能接收。", [FieldProblem(field, problem)])
     return name, KINDS[extension][0]
+
+
+def check_request_size(content_length: str | None) -> None:
+    """Refuse a form larger than any acceptable one before reading it (header-declared size)."""
+    if content_length and content_length.isdigit() and int(content_length) > MAX_REQUEST_BYTES:
+        raise FangfeiError(
+            "too_large",
+            f"提交的内容过大：附件每个不超过 {MAX_BYTES // (1024 * 1024)} MB，最多 {MAX_FILES} 个。",
+            413,
+        )
 
 
 def check_all(uploads: list[Upload]) -> None:

@@ -138,6 +138,7 @@ async def create_lead(
     request: Request, db: SessionDep, actor: ActorDep, cipher: CipherDep
 ) -> Response:
     """Register from the form; problems are shown beside the form with the values kept."""
+    attachments.check_request_size(request.headers.get("content-length"))
     form = await request.form()
     try:
         lead = intake.create(

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from fangfei.auth.roles import system_actor
 from fangfei.deps import CipherDep, SessionDep, csrf_protect
 from fangfei.errors import FangfeiError, FieldProblem, invalid
-from fangfei.leads import intake
+from fangfei.leads import attachments, intake
 from fangfei.leads.models import Lead
 from fangfei.leads.pages import lead_input, uploads_of, validation_problems
 from fangfei.reference import service as reference
@@ -85,6 +85,7 @@ def _refuse_markup(values: dict[str, str]) -> None:
 
 
 async def _submit(request: Request, db: SessionDep, cipher: CipherDep) -> Lead:
+    attachments.check_request_size(request.headers.get("content-length"))
     await csrf_protect(request)
     limiter = _limiter(request, "report")
     if not limiter.hit(_client(request)):
@@ -114,6 +115,8 @@ async def submit_report(request: Request, db: SessionDep, cipher: CipherDep) -> 
     try:
         lead = await _submit(request, db, cipher)
     except FangfeiError as error:
+        if error.status == 413:
+            raise  # the oversized body is never read
         db.rollback()
         form = await request.form()
         values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
