@@ -250,3 +250,26 @@ def test_a_judged_lead_with_a_path_is_transferred_to_a_case(
     assert caught.value.status == 403
     handling.transfer(db, actor=actor_of(county.users["office"]), lead_id=lead.id, case_id=7)
     assert (lead.status, lead.case_id) == ("transferred", 7)
+
+
+def test_deadline_counts_show_what_waits_for_each_unit(
+    db: Session, county: County, cipher: FieldCipher
+) -> None:
+    from datetime import timedelta
+
+    from fangfei.leads import service
+
+    office = actor_of(county.users["office"])
+    late = _assign_to_market(db, county, make_lead(db, county, cipher))
+    soon = _assign_to_market(db, county, make_lead(db, county, cipher, subject_name="乙"))
+    make_lead(db, county, cipher, subject_name="丙")
+    today = date(2026, 12, 1)
+    late.due_on, soon.due_on = today - timedelta(days=1), today + timedelta(days=3)
+    db.flush()
+    assert service.deadline_counts(db, actor=office, today=today) == {
+        "overdue": 1, "due_soon": 1, "unassigned": 1,
+    }  # fmt: skip
+    market = actor_of(county.users["market"])
+    assert service.deadline_counts(db, actor=market, today=today) == {
+        "overdue": 1, "due_soon": 1, "unassigned": 0,
+    }  # fmt: skip

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, Select, and_, case, extract, func, or_, select
 from sqlalchemy.orm import Session
@@ -160,6 +160,25 @@ def counts_by(db: Session, *, actor: Actor, column: str) -> list[tuple[str, int]
     field = {"domain": Lead.domain, "status": Lead.status, "channel": Lead.channel}[column]
     stmt = filtered(actor, LeadFilter()).with_only_columns(field, func.count()).group_by(field)
     return [(str(value), int(n)) for value, n in db.execute(stmt.order_by(None))]
+
+
+def deadline_counts(db: Session, *, actor: Actor, today: date | None = None) -> dict[str, int]:
+    """What waits for the actor's unit: overdue, due within 7 days, and not yet assigned."""
+    policy.ensure(db, actor, "lead.view")
+    today = today or date.today()
+    mine = filtered(actor, LeadFilter())
+    if actor.department_id is not None:
+        mine = mine.where(Lead.assignee_department_id == actor.department_id)
+    open_leads = mine.where(Lead.status.in_(OPEN_STATUSES))
+    counts = {
+        "overdue": open_leads.where(overdue_clause(today)),
+        "due_soon": open_leads.where(Lead.due_on.between(today, today + timedelta(days=7))),
+        "unassigned": mine.where(Lead.status == "registered"),
+    }
+    return {
+        name: db.scalar(stmt.with_only_columns(func.count(Lead.id)).order_by(None)) or 0
+        for name, stmt in counts.items()
+    }
 
 
 def counts_by_township(db: Session, *, actor: Actor) -> list[tuple[str, int]]:

@@ -26,6 +26,7 @@ def dashboard(request: Request, db: SessionDep, actor: ActorDep) -> Response:
     }
     if policy.can(actor, "lead.view"):
         context["lead_charts"] = _lead_charts(db, actor)
+        context["deadlines"] = leads.deadline_counts(db, actor=actor)
     return render(request, "dashboard.html", context, actor=actor)
 
 
