@@ -1,0 +1,123 @@
+"""Running the scenario pack on an engine over a window of the transaction store."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pyarrow as pa
+
+from fangfei.errors import FangfeiError, FieldProblem, invalid
+from fangfei.monitoring.engines import Engine
+from fangfei.monitoring.scenarios import SCENARIOS
+from fangfei.monitoring.scenarios.base import Binder, Compiler, Step
+from fangfei.monitoring.scenarios.shared import ACCT_DIR, acct_dir_sql
+from fangfei.monitoring.scenarios.spec import Pack
+from fangfei.monitoring.store import BankStore
+
+Tick = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Window:
+    """The analysis period, both ends included (local dates)."""
+
+    start: date
+    end: date
+
+    def values(self) -> dict[str, object]:
+        """The window as SQL parameters (epoch seconds, end exclusive; months as YYYY-MM)."""
+        return {
+            "start_es": calendar.timegm(self.start.timetuple()),
+            "end_es": calendar.timegm((self.end + timedelta(days=1)).timetuple()),
+            "start_month": self.start.strftime("%Y-%m"),
+            "end_month": self.end.strftime("%Y-%m"),
+        }
+
+
+def default_window(store: BankStore, start: date | None, end: date | None) -> Window:
+    """The given window, with open ends taken from the whole months that hold data."""
+    months = store.months()
+    if not months:
+        raise FangfeiError("no_data", "尚未导入任何交易流水：请先运行 fangfei tx import。", 404)
+    first = date.fromisoformat(months[0] + "-01")
+    year, month = (int(x) for x in months[-1].split("-"))
+    last = date(year, month, calendar.monthrange(year, month)[1])
+    window = Window(start or first, end or last)
+    if window.start > window.end:
+        raise invalid(
+            "开始日期晚于结束日期。", [FieldProblem("--from", f"{window.start} 晚于 {window.end}")]
+        )
+    return window
+
+
+def register_store(engine: Engine, store: BankStore) -> None:
+    """Expose the stored transactions (``txn``) and accounts (``accounts``) to the engine."""
+    engine.register_parquet("txn", store.transaction_files(), root=store.transactions_dir)
+    engine.register_parquet("accounts", store.account_files())
+
+
+def compile_pack(
+    pack: Pack, dialect_engine: Engine, window: Window, only: set[str] | None = None
+) -> dict[str, list[Step]]:
+    """Every enabled scenario's steps (or those in ``only``) for the engine's dialect."""
+    values = {**pack.values(), **window.values()}
+    compiled: dict[str, list[Step]] = {}
+    for sid, scenario in SCENARIOS.items():
+        settings = pack.scenarios.get(sid)
+        if settings is None or not settings.enabled or (only is not None and sid not in only):
+            continue
+        compiler = Compiler(dialect_engine.dialect, values, f"{sid.lower()}_")
+        compiled[sid] = scenario.compile(compiler)
+    return compiled
+
+
+def shared_steps(pack: Pack, engine: Engine, window: Window) -> list[Step]:
+    """The per-account profile every scenario starts from."""
+    binder = Binder(engine.dialect, {**pack.values(), **window.values()})
+    return [Step(ACCT_DIR, acct_dir_sql(binder), binder.params)]
+
+
+def run_pack(
+    engine: Engine,
+    pack: Pack,
+    window: Window,
+    tick: Tick | None = None,
+    only: set[str] | None = None,
+) -> dict[str, pa.Table]:
+    """The hits of every enabled scenario (one row per account), by scenario id."""
+    shared = shared_steps(pack, engine, window)
+    if tick:
+        tick("账户画像")
+    for step in shared:
+        engine.create_table(step.name or "", step.sql, step.params)
+    hits: dict[str, pa.Table] = {}
+    for sid, steps in compile_pack(pack, engine, window, only).items():
+        if tick:
+            tick(sid)
+        for step in steps:
+            if step.name:
+                engine.create_table(step.name, step.sql, step.params)
+            else:
+                hits[sid] = engine.fetch_arrow(step.sql, step.params)
+        for step in steps:
+            if step.name:
+                engine.drop(step.name)
+    for step in shared:
+        engine.drop(step.name or "")
+    return hits
+
+
+def run_store(
+    engine: Engine,
+    pack: Pack,
+    store: BankStore,
+    window: Window,
+    tick: Tick | None = None,
+    only: set[str] | None = None,
+) -> dict[str, pa.Table]:
+    """Register the store on the engine and run the pack."""
+    register_store(engine, store)
+    return run_pack(engine, pack, window, tick, only)

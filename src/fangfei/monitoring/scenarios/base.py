@@ -1,0 +1,139 @@
+"""The pieces every scenario is built from: bound parameters, steps, figures, shared SQL.
+
+A scenario compiles to a list of ``Step``: named intermediate tables, then one query whose rows
+are its hits, one per account: ``bank, account_id, strength, first_es, last_es, txn_ids,
+counterparties`` and the scenario's figure columns. Money is summed in integer fen, so both
+engines get exactly the same totals; a ratio is computed once from exact integers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from fangfei.monitoring.engines import Dialect, checked_name
+
+EVIDENCE_ITEMS = 20  # triggering transactions and counterparties kept per hit
+
+
+class Binder:
+    """Turns threshold and window names into placeholders, remembering the values used."""
+
+    def __init__(self, dialect: Dialect, values: Mapping[str, object], prefix: str = "") -> None:
+        self.dialect, self.values, self.prefix = dialect, values, prefix
+        self.params: dict[str, object] = {}
+
+    def __call__(self, name: str) -> str:
+        """The placeholder of a scenario threshold (or of a shared value such as ``start``)."""
+        key = f"{self.prefix}{name}" if f"{self.prefix}{name}" in self.values else name
+        if key not in self.values:
+            raise KeyError(f"no value for parameter {key!r}")
+        self.params[key] = self.values[key]
+        return self.dialect.param(key)
+
+    def words(self, name: str, column: str) -> str:
+        """``column`` contains any of the words listed under ``name`` (one bound pattern)."""
+        words = self.values[name]
+        assert isinstance(words, list | tuple)
+        key = f"{name}_pattern"
+        self.params[key] = "|".join(re.escape(str(w)) for w in words) or "(?!)"
+        return self.dialect.matches(column, self.dialect.param(key))
+
+
+@dataclass(frozen=True)
+class Step:
+    """One statement: materialised as ``name``, or (name None) the scenario's hits."""
+
+    name: str | None
+    sql: str
+    params: dict[str, object]
+
+
+@dataclass
+class Compiler:
+    """Builds the steps of one scenario for one dialect."""
+
+    dialect: Dialect
+    values: Mapping[str, object]
+    prefix: str
+    steps: list[Step] = field(default_factory=list)
+
+    def table(self, name: str, build: Callable[[Binder], str]) -> None:
+        """An intermediate table."""
+        binder = Binder(self.dialect, self.values, self.prefix)
+        self.steps.append(Step(checked_name(name), build(binder), binder.params))
+
+    def hits(self, build: Callable[[Binder], str]) -> list[Step]:
+        """The final query; returns every step."""
+        binder = Binder(self.dialect, self.values, self.prefix)
+        self.steps.append(Step(None, build(binder), binder.params))
+        return self.steps
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number shown as evidence, with the threshold it is held against."""
+
+    column: str
+    label: str
+    threshold: str | None = None
+    op: str = ">="
+    unit: str = ""
+
+
+class Scenario:
+    """A monitoring scenario: identity, figures, and its SQL for a dialect."""
+
+    id: ClassVar[str]
+    typology: ClassVar[str | None] = None  # what a full-strength hit says the account is
+    figures: ClassVar[tuple[Figure, ...]] = ()
+
+    def compile(self, c: Compiler) -> list[Step]:
+        """The steps of this scenario."""
+        raise NotImplementedError
+
+    def explain(self, figures: Mapping[str, float]) -> str:
+        """A plain-Chinese sentence about one hit."""
+        raise NotImplementedError
+
+    def tables(self) -> list[str]:
+        """Names of the intermediate tables (prefixed with the scenario id)."""
+        return []
+
+
+def window_sql(b: Binder) -> str:
+    """Statement lines of the analysis window with the derived columns every scenario uses.
+
+    Read from the Parquet store by every query that needs them (DuckDB prunes the columns and
+    pushes the month filter down): materialising them once costs more memory than it saves time.
+    """
+    d = b.dialect
+    es = d.epoch_seconds("ts")
+    individual = f"(length(cpn) BETWEEN 2 AND 4 AND NOT {b.words('org_words', 'cpn')})"
+    keyword = b.words("s4_keywords", "remark")
+    unit = b("s5_unit_fen")
+    return f"""
+        SELECT txn_id, bank, account_id, inb, fen, es, {d.int_div("es", "86400")} AS day, cp, cpn,
+               CASE WHEN cp <> '' AND {individual} THEN 1 ELSE 0 END AS ind,
+               CASE WHEN {keyword} THEN 1 ELSE 0 END AS kw,
+               CASE WHEN fen >= {b("s5_min_fen")} AND fen % {unit} = 0 THEN 1 ELSE 0 END AS rnd
+        FROM (
+            SELECT txn_id, bank, account_id, CASE WHEN direction = 'in' THEN 1 ELSE 0 END AS inb,
+                   CAST(amount * 100 AS BIGINT) AS fen, {es} AS es,
+                   COALESCE(counterparty_account, '') AS cp, COALESCE(counterparty_name, '') AS cpn,
+                   COALESCE(remark, '') AS remark
+            FROM txn
+            WHERE month >= {b("start_month")} AND month <= {b("end_month")}
+        ) lines
+        WHERE es >= {b("start_es")} AND es < {b("end_es")}"""
+
+
+def history_sql(b: Binder) -> str:
+    """Account, day and direction of every line up to the window's end (for dormancy)."""
+    d = b.dialect
+    es = d.epoch_seconds("ts")
+    return f"""
+        SELECT bank, account_id, {d.int_div(es, "86400")} AS day
+        FROM txn WHERE month <= {b("end_month")} AND {es} < {b("end_es")}"""

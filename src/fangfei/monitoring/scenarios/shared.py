@@ -1,0 +1,142 @@
+"""SQL shared by several scenarios: per-account direction profiles, holding time, fund networks."""
+
+from __future__ import annotations
+
+from fangfei.monitoring.scenarios.base import EVIDENCE_ITEMS, Binder, window_sql
+
+ACCT_DIR = "acct_dir"
+
+
+def acct_dir_sql(b: Binder) -> str:
+    """Per account and direction: lines, money, counterparties (all, individual, with remarks, round)."""
+    return f"""
+        WITH t AS ({window_sql(b)}),
+        pairs AS (
+            SELECT bank, account_id, inb, cp, MAX(ind) AS ind, COUNT(*) AS n, SUM(fen) AS fen,
+                   SUM(kw) AS kw_n, SUM(kw * fen) AS kw_fen, SUM(rnd) AS rnd_n,
+                   MIN(es) AS first_es, MAX(es) AS last_es
+            FROM t GROUP BY bank, account_id, inb, cp)
+        SELECT bank, account_id, inb,
+               CAST(SUM(n) AS BIGINT) AS n, CAST(SUM(fen) AS BIGINT) AS fen,
+               CAST(SUM(CASE WHEN cp = '' THEN fen ELSE 0 END) AS BIGINT) AS cash_fen,
+               SUM(CASE WHEN cp <> '' THEN 1 ELSE 0 END) AS cps,
+               CAST(SUM(CASE WHEN cp <> '' THEN n ELSE 0 END) AS BIGINT) AS cp_lines,
+               SUM(CASE WHEN cp <> '' AND ind = 1 THEN 1 ELSE 0 END) AS ind_cps,
+               CAST(SUM(CASE WHEN ind = 1 THEN fen ELSE 0 END) AS BIGINT) AS ind_fen,
+               SUM(CASE WHEN ind = 1 AND kw_n > 0 THEN 1 ELSE 0 END) AS kw_payers,
+               CAST(SUM(kw_fen) AS BIGINT) AS kw_fen,
+               SUM(CASE WHEN cp <> '' AND rnd_n > 0 THEN 1 ELSE 0 END) AS rnd_payers,
+               CAST(SUM(CASE WHEN cp <> '' THEN rnd_n ELSE 0 END) AS BIGINT) AS rnd_lines,
+               MIN(first_es) AS first_es, MAX(last_es) AS last_es
+        FROM pairs GROUP BY bank, account_id, inb"""
+
+
+def flows_sql() -> str:
+    """In and out profile side by side for every account that has lines."""
+    return f"""
+        SELECT COALESCE(i.bank, o.bank) AS bank, COALESCE(i.account_id, o.account_id) AS account_id,
+               COALESCE(i.fen, 0) AS in_fen, COALESCE(o.fen, 0) AS out_fen,
+               COALESCE(i.cps, 0) AS in_cps, COALESCE(o.cps, 0) AS out_cps,
+               COALESCE(i.ind_cps, 0) AS in_ind_cps, COALESCE(o.ind_cps, 0) AS out_ind_cps,
+               COALESCE(i.cp_lines, 0) AS in_cp_lines, COALESCE(o.n, 0) AS out_n, i.n AS in_n,
+               i.kw_payers, i.kw_fen, i.rnd_payers, i.rnd_lines, o.ind_fen AS out_ind_fen,
+               LEAST(COALESCE(i.first_es, o.first_es), COALESCE(o.first_es, i.first_es)) AS first_es,
+               GREATEST(COALESCE(i.last_es, o.last_es), COALESCE(o.last_es, i.last_es)) AS last_es
+        FROM (SELECT * FROM {ACCT_DIR} WHERE inb = 1) i
+        FULL OUTER JOIN (SELECT * FROM {ACCT_DIR} WHERE inb = 0) o
+          ON o.bank = i.bank AND o.account_id = i.account_id"""
+
+
+def holding_sql(b: Binder, candidates: str) -> str:
+    """Holding days of candidate accounts: average money held ÷ average outflow per active day.
+
+    Opening balances are unknown and an account may keep a small share of everything it receives,
+    so the balance held is measured against the account's own long-run ratio ``r`` of out to in:
+    ``r × cumulative in − cumulative out``, shifted to start at its lowest point. It is near zero
+    for money that leaves within a day, whatever share is left behind, and grows with every day
+    money waits.
+    """
+    return f"""
+        WITH t AS ({window_sql(b)}),
+        daily AS (
+            SELECT t.bank, t.account_id, t.day,
+                   SUM(CASE WHEN t.inb = 1 THEN t.fen ELSE 0 END) AS in_fen,
+                   SUM(CASE WHEN t.inb = 0 THEN t.fen ELSE 0 END) AS out_fen
+            FROM t JOIN {candidates} c ON c.bank = t.bank AND c.account_id = t.account_id
+            GROUP BY t.bank, t.account_id, t.day),
+        running AS (
+            SELECT bank, account_id, day, out_fen,
+                   SUM(in_fen) OVER (PARTITION BY bank, account_id ORDER BY day
+                                     ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum_in,
+                   SUM(out_fen) OVER (PARTITION BY bank, account_id ORDER BY day
+                                      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum_out,
+                   CAST(SUM(out_fen) OVER (PARTITION BY bank, account_id) AS DOUBLE)
+                     / NULLIF(SUM(in_fen) OVER (PARTITION BY bank, account_id), 0) AS ratio
+            FROM daily),
+        held AS (
+            SELECT bank, account_id, day, out_fen, ratio * cum_in - cum_out AS held FROM running)
+        SELECT bank, account_id,
+               (AVG(held) - MIN(held))
+                 / NULLIF(CAST(SUM(out_fen) AS DOUBLE) / COUNT(*), 0) AS hold_days
+        FROM held GROUP BY bank, account_id"""
+
+
+def network_sql(b: Binder, candidates: str, outward: bool) -> str:
+    """Each candidate with the accounts in the data its money reaches (or comes from) in ≤ 2 hops.
+
+    Only links carrying at least ``min_link_fen`` in the window count, so that a shopper's
+    purchases do not make a supermarket's customers part of its "network".
+    """
+    inb = 0 if outward else 1
+    return f"""
+        WITH t AS ({window_sql(b)}),
+        known AS (SELECT DISTINCT account_id FROM {ACCT_DIR}),
+        hop1 AS (
+            SELECT t.account_id AS root, t.cp AS node
+            FROM t JOIN {candidates} c ON c.bank = t.bank AND c.account_id = t.account_id
+            JOIN known k ON k.account_id = t.cp
+            WHERE t.inb = {inb} AND t.cp <> t.account_id
+            GROUP BY t.account_id, t.cp HAVING SUM(t.fen) >= {b("min_link_fen")}),
+        links2 AS (
+            SELECT t.account_id AS a, t.cp AS z
+            FROM t JOIN (SELECT DISTINCT node FROM hop1) h ON h.node = t.account_id
+            JOIN known k ON k.account_id = t.cp
+            WHERE t.inb = {inb} AND t.cp <> t.account_id
+            GROUP BY t.account_id, t.cp HAVING SUM(t.fen) >= {b("min_link_fen")}),
+        hop2 AS (SELECT h.root, l.z AS node FROM hop1 h JOIN links2 l ON l.a = h.node)
+        SELECT DISTINCT root, node FROM (
+            SELECT account_id AS root, account_id AS node FROM {candidates}
+            UNION ALL SELECT root, node FROM hop1
+            UNION ALL SELECT root, node FROM hop2) n"""
+
+
+def evidence_sql(b: Binder, candidates: str, condition: str) -> str:
+    """Per candidate: its first transactions and counterparties (sorted) among lines meeting ``condition``."""
+    d = b.dialect
+    cps = "CASE WHEN t.cp <> '' THEN t.cp END"
+    return f"""
+        SELECT t.bank, t.account_id, {d.top_list("t.txn_id", EVIDENCE_ITEMS)} AS txn_ids,
+               {d.top_list(cps, EVIDENCE_ITEMS)} AS counterparties,
+               MIN(t.es) AS first_es, MAX(t.es) AS last_es
+        FROM ({window_sql(b)}) t
+        JOIN {candidates} c ON c.bank = t.bank AND c.account_id = t.account_id
+        WHERE {condition}
+        GROUP BY t.bank, t.account_id"""
+
+
+def top_share_sql(b: Binder, candidates: str) -> str:
+    """Share of each candidate's outflow that goes to its ``top_cps`` largest counterparties."""
+    return f"""
+        WITH t AS ({window_sql(b)}),
+        per_cp AS (
+            SELECT t.bank, t.account_id, t.cp, SUM(t.fen) AS fen FROM t
+            JOIN {candidates} c ON c.bank = t.bank AND c.account_id = t.account_id
+            WHERE t.inb = 0 GROUP BY t.bank, t.account_id, t.cp),
+        ranked AS (
+            SELECT bank, account_id, cp, fen,
+                   ROW_NUMBER() OVER (PARTITION BY bank, account_id ORDER BY fen DESC, cp) AS rn
+            FROM per_cp)
+        SELECT bank, account_id,
+               CAST(SUM(CASE WHEN rn <= {b("top_cps")} THEN fen ELSE 0 END) AS DOUBLE)
+                 / NULLIF(SUM(fen), 0) AS top_share
+        FROM ranked GROUP BY bank, account_id"""

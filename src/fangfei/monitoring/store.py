@@ -1,0 +1,119 @@
+"""The transaction store: Parquet files under ``<FANGFEI_HOME>/bank/``, changed only by commits.
+
+Layout::
+
+    bank/accounts/part-<import>.parquet
+    bank/transactions/month=YYYY-MM/part-<import>-<n>.parquet
+    bank/mappings/<bank>.yaml          per-bank column mappings
+    bank/.staging/<import>/            an import being written
+    bank/.journal/<import>.json        a commit being moved into place
+
+An import writes everything into its staging folder first. Its commit writes a journal naming
+every move, then renames the files into place; a commit interrupted half-way is finished the next
+time the store is opened, so a file lands whole or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from fangfei.config import get_settings
+
+
+@dataclass(frozen=True)
+class BankStore:
+    """The bank data of one installation."""
+
+    root: Path
+
+    @classmethod
+    def default(cls) -> BankStore:
+        """The store under the configured FANGFEI_HOME, with interrupted commits finished."""
+        store = cls(get_settings().resolved_home / "bank")
+        store.recover()
+        return store
+
+    @property
+    def accounts_dir(self) -> Path:
+        """Account files."""
+        return self.root / "accounts"
+
+    @property
+    def transactions_dir(self) -> Path:
+        """Transaction files, one folder per month."""
+        return self.root / "transactions"
+
+    @property
+    def mappings_dir(self) -> Path:
+        """Saved per-bank column mappings."""
+        return self.root / "mappings"
+
+    def account_files(self) -> list[Path]:
+        """Every stored account file."""
+        return sorted(self.accounts_dir.glob("*.parquet"))
+
+    def transaction_files(self) -> list[Path]:
+        """Every stored transaction file."""
+        return sorted(self.transactions_dir.glob("month=*/*.parquet"))
+
+    def months(self) -> list[str]:
+        """The months that hold transactions (YYYY-MM)."""
+        return sorted({p.parent.name.removeprefix("month=") for p in self.transaction_files()})
+
+    def new_staging(self) -> Staging:
+        """A fresh staging folder for one import."""
+        ident = uuid.uuid4().hex[:12]
+        path = self.root / ".staging" / ident
+        path.mkdir(parents=True)
+        return Staging(self, ident, path)
+
+    def recover(self) -> None:
+        """Finish every commit that was interrupted while moving files."""
+        for journal in sorted((self.root / ".journal").glob("*.json")):
+            moves = json.loads(journal.read_text("utf-8"))
+            _finish(moves)
+            shutil.rmtree(self.root / ".staging" / journal.stem, ignore_errors=True)
+            journal.unlink()
+
+
+def _finish(moves: list[list[str]]) -> None:
+    for source, target in moves:
+        if Path(source).exists():
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
+
+
+@dataclass(frozen=True)
+class Staging:
+    """Where one import is written before it is committed."""
+
+    store: BankStore
+    ident: str
+    path: Path
+
+    def commit(self) -> list[Path]:
+        """Move every staged file into the store (journalled); the stored paths."""
+        moves: list[list[str]] = []
+        staged_accounts = self.path / "accounts"
+        for n, source in enumerate(sorted(staged_accounts.glob("*.parquet"))):
+            target = self.store.accounts_dir / f"part-{self.ident}-{n}.parquet"
+            moves.append([str(source), str(target)])
+        for n, source in enumerate(sorted((self.path / "transactions").glob("month=*/*.parquet"))):
+            folder = self.store.transactions_dir / source.parent.name
+            moves.append([str(source), str(folder / f"part-{self.ident}-{n}.parquet")])
+        journal = self.store.root / ".journal" / f"{self.ident}.json"
+        journal.parent.mkdir(parents=True, exist_ok=True)
+        partial = journal.with_suffix(".part")
+        partial.write_text(json.dumps(moves), "utf-8")
+        os.replace(partial, journal)  # from here on the commit will complete
+        self.store.recover()
+        return [Path(target) for _, target in moves]
+
+    def discard(self) -> None:
+        """Remove everything staged."""
+        shutil.rmtree(self.path, ignore_errors=True)
