@@ -35,6 +35,14 @@ def _require(name: str) -> bool:
     return os.environ.get(f"FANGFEI_REQUIRE_{name}") == "1"
 
 
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands print on a wide console in tests, so that long paths never wrap a message."""
+    from fangfei.cli_support import console
+
+    monkeypatch.setattr(console, "width", 240)
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
     """The URL of a PostgreSQL server: FANGFEI_TEST_POSTGRES_URL, or one started for the session."""

@@ -16,9 +16,11 @@ from fangfei.demo import cli as demo_cli
 from fangfei.entities import cli as entities_cli
 from fangfei.errors import FangfeiError
 from fangfei.migrate import upgrade
+from fangfei.monitoring import cli as monitoring_cli
 from fangfei.reference import service as reference
 from fangfei.refunds import cli as refunds_cli
 from fangfei.runtime import open_runtime
+from fangfei.screening import cli as screening_cli
 from fangfei.security.keys import init_key_files
 from fangfei.workdays import cli as workdays_cli
 
@@ -37,6 +39,9 @@ app.add_typer(jurisdiction_app, name="jurisdiction")
 app.add_typer(entities_cli.app, name="entities")
 app.add_typer(workdays_cli.app, name="calendar")
 app.add_typer(refunds_cli.app, name="refund")
+app.add_typer(screening_cli.app, name="screen")
+app.add_typer(monitoring_cli.tx_app, name="tx")
+app.add_typer(monitoring_cli.monitor_app, name="monitor")
 app.command("demo", help="载入示范县数据（乡镇、企业、个人、账户和各角色演示账号）。")(
     demo_cli.demo
 )

@@ -27,6 +27,8 @@ from fangfei.leads import public as lead_public
 from fangfei.leads import views as lead_views
 from fangfei.reference import pages as reference_pages
 from fangfei.reference import views as reference_views
+from fangfei.screening import pages as screening_pages
+from fangfei.screening import views as screening_views
 from fangfei.security.crypto import FieldCipher
 from fangfei.security.keys import load_keys
 from fangfei.security.ratelimit import RateLimiter
@@ -112,6 +114,7 @@ def create_app(
         reference_views.router,
         workday_views.router,
         lead_views.router,
+        screening_views.router,
     ):
         app.include_router(api, prefix=API_PREFIX)
     for pages in (
@@ -121,6 +124,7 @@ def create_app(
         reference_pages.router,
         lead_pages.router,
         lead_public.router,
+        screening_pages.router,
     ):
         app.include_router(pages)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -8,15 +8,9 @@ import pytest
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
-from fangfei.cli_support import console
 from fangfei.refunds.cli import app
 
 BOM = "\ufeff"
-
-
-@pytest.fixture(autouse=True)
-def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(console, "width", 200)  # keep each problem on one line
 
 
 def simulate(claims: Path, pool: str, out: Path) -> tuple[int, str]:

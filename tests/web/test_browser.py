@@ -25,8 +25,8 @@ pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
-ADMIN_NAV = ["工作台", "用户管理", "基础数据", "我的账号"]
-WORK_NAV = ["工作台", "风险线索", "主体档案", "基础数据", "我的账号"]
+ADMIN_NAV = ["工作台", "筛查工具", "用户管理", "基础数据", "我的账号"]
+WORK_NAV = ["工作台", "风险线索", "主体档案", "筛查工具", "基础数据", "我的账号"]
 NAV_BY_USER = {
     "admin": ADMIN_NAV,
     "office": WORK_NAV,
@@ -41,6 +41,7 @@ NAV_TARGETS = {
     "工作台": "/",
     "风险线索": "/leads",
     "主体档案": "/entities",
+    "筛查工具": "/screening",
     "用户管理": "/admin/users",
     "基础数据": "/admin/reference",
     "我的账号": "/account",

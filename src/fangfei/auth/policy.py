@@ -37,6 +37,7 @@ ACTION_LABELS = {
     "reference.manage": "维护基础数据",
     "audit.view": "查看审计日志",
     "token.manage_own": "管理本人 API 令牌",
+    "screening.use": "使用筛查工具",
     "lead.view": "查看风险线索",
     "lead.create": "登记风险线索",
     "lead.assign": "交办风险线索",
@@ -53,7 +54,7 @@ ACTION_LABELS = {
     "reward.pay": "登记奖励发放",
 }
 
-_COMMON = frozenset({"dashboard.view", "reference.view", "token.manage_own"})
+_COMMON = frozenset({"dashboard.view", "reference.view", "token.manage_own", "screening.use"})
 GRANTS: dict[Role, frozenset[str]] = {
     Role.ADMIN: _COMMON | {"user.view", "user.manage", "reference.manage", "audit.view"},
     Role.LEAD_OFFICE: _COMMON

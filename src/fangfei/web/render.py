@@ -24,6 +24,7 @@ NAV = [
     ("/", "工作台", "dashboard.view"),
     ("/leads", "风险线索", "lead.view"),
     ("/entities", "主体档案", "entity.view"),
+    ("/screening", "筛查工具", "screening.use"),
     ("/admin/users", "用户管理", "user.view"),
     ("/admin/reference", "基础数据", "reference.view"),
     ("/account", "我的账号", "token.manage_own"),
