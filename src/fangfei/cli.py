@@ -15,6 +15,7 @@ from fangfei.db import unit_of_work
 from fangfei.demo import cli as demo_cli
 from fangfei.entities import cli as entities_cli
 from fangfei.errors import FangfeiError
+from fangfei.leads import cli as leads_cli
 from fangfei.migrate import upgrade
 from fangfei.monitoring import cli as monitoring_cli
 from fangfei.reference import service as reference
@@ -38,6 +39,7 @@ app.add_typer(jurisdiction_app, name="jurisdiction")
 # Domain command groups live beside their domains.
 app.add_typer(entities_cli.app, name="entities")
 app.add_typer(workdays_cli.app, name="calendar")
+app.add_typer(leads_cli.ledger_app, name="ledger")
 app.add_typer(refunds_cli.app, name="refund")
 app.add_typer(screening_cli.app, name="screen")
 app.add_typer(monitoring_cli.tx_app, name="tx")

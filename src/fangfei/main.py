@@ -22,6 +22,7 @@ from fangfei.db import make_engine, make_sessionmaker
 from fangfei.entities import pages as entity_pages
 from fangfei.entities import views as entity_views
 from fangfei.errors import FangfeiError, FieldProblem
+from fangfei.leads import ledger_pages
 from fangfei.leads import pages as lead_pages
 from fangfei.leads import public as lead_public
 from fangfei.leads import views as lead_views
@@ -122,6 +123,7 @@ def create_app(
         dashboard.router,
         entity_pages.router,
         reference_pages.router,
+        ledger_pages.router,
         lead_pages.router,
         lead_public.router,
         screening_pages.router,

@@ -27,19 +27,21 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 ADMIN_NAV = ["工作台", "筛查工具", "用户管理", "基础数据", "我的账号"]
 WORK_NAV = ["工作台", "风险线索", "主体档案", "筛查工具", "基础数据", "我的账号"]
+LEDGER_NAV = ["工作台", "风险线索", "台账", "主体档案", "筛查工具", "基础数据", "我的账号"]
 NAV_BY_USER = {
     "admin": ADMIN_NAV,
-    "office": WORK_NAV,
+    "office": LEDGER_NAV,
     "market": WORK_NAV,
     "east": WORK_NAV,
     "west": WORK_NAV,
     "bank": WORK_NAV,
-    "leader": WORK_NAV,
+    "leader": LEDGER_NAV,
 }
 COUNT_IDS = ("count-enterprise", "count-person", "count-flagged", "count-accounts")
 NAV_TARGETS = {
     "工作台": "/",
     "风险线索": "/leads",
+    "台账": "/ledger",
     "主体档案": "/entities",
     "筛查工具": "/screening",
     "用户管理": "/admin/users",

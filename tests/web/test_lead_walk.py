@@ -4,11 +4,14 @@ assignment by domain to 市场监管局, verification and judgement by the depar
 from __future__ import annotations
 
 import re
+from io import BytesIO
 from pathlib import Path
 
+from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from fangfei.leads import ledger
 from fangfei.leads.models import Lead
 from tests.web.conftest import LiveServer
 from tests.web.test_browser import log_in, log_out
@@ -50,6 +53,26 @@ def _public_reports(page: Page, tmp_path: Path) -> str:
     page.goto(f"/report/status?code={code}")
     expect(page.get_by_test_id("public-status")).to_have_text("已受理，等待分派")
     return code
+
+
+def _office_exports_the_ledger(page: Page) -> None:
+    log_in(page, "office")
+    page.goto("/ledger?layout=a2")
+    expect(page.get_by_test_id("ledger")).to_contain_text("西城镇富民理财服务公司")
+    with page.expect_download() as download:
+        page.get_by_test_id("ledger-export").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    sheet = load_workbook(BytesIO(Path(download.value.path()).read_bytes())).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[2] == ledger.A2_COLUMNS
+    [row] = [r for r in rows if r[1] == "西城镇富民理财服务公司"]
+    assert row[2:9] == (
+        "民间投融资、P2P网贷、第三方财富管理公司、非法银行、非法保险等领域",
+        "群众举报", row[4], None, None, "是", "行政",
+    )  # fmt: skip
+    cells = " ".join(str(v) for r in rows for v in r if v is not None)
+    assert "李秀兰" not in cells and "13700001234" not in cells
 
 
 def test_a_public_tip_is_triaged_assigned_verified_and_judged(
@@ -94,6 +117,7 @@ def test_a_public_tip_is_triaged_assigned_verified_and_judged(
 
     page.goto(f"/report/status?code={code}")
     expect(page.get_by_test_id("public-status")).to_have_text("已核查完毕")
+    _office_exports_the_ledger(page)
     with live_server.session() as db:
         lead = db.scalar(select(Lead).where(Lead.receipt_code == code))
         assert lead is not None

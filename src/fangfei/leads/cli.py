@@ -1,0 +1,42 @@
+"""`fangfei ledger …` commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fangfei.cli_support import console, fail
+from fangfei.db import unit_of_work
+from fangfei.errors import FangfeiError, FieldProblem, invalid
+from fangfei.leads import ledger, ledger_xlsx
+from fangfei.leads.schemas import PERIOD
+from fangfei.runtime import open_runtime
+
+ledger_app = typer.Typer(help="台账（附件 2、附件 6）", no_args_is_help=True)
+
+
+@ledger_app.command(
+    "export", help="按官方格式导出台账 Excel；不给期间则导出全部线索。台账中不含举报人信息。"
+)
+def ledger_export(
+    file: Annotated[Path, typer.Argument(help="输出的 .xlsx 文件", show_default=False)],
+    layout: Annotated[str, typer.Option(help="a2（附件 2）或 a6（附件 6）")] = "a2",
+    period: Annotated[str | None, typer.Option(help="期间：2025、2025Q2 或 2025-06")] = None,
+) -> None:
+    """Write the ledger of a period to an Excel file."""
+    try:
+        if layout not in ("a2", "a6"):
+            raise invalid("台账格式有误。", [FieldProblem("layout", "须为 a2 或 a6")])
+        if period is not None and not PERIOD.match(period):
+            raise invalid(
+                "期间格式有误。", [FieldProblem("period", "须为 2025、2025Q2 或 2025-06")]
+            )
+        rt = open_runtime()
+        with unit_of_work(rt.sessions) as db:
+            leads = ledger.ledger_leads(db, actor=rt.actor, layout=layout, period=period)
+            file.write_bytes(ledger_xlsx.workbook(db, layout, leads))
+    except FangfeiError as error:
+        raise fail(error) from None
+    console.print(f"已导出 {len(leads)} 条线索到 {file}")

@@ -1,0 +1,70 @@
+"""Pages: the ledger view (Attachment 2 or 6) with filters, and its Excel export."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from fangfei.auth import policy
+from fangfei.deps import ActorDep, SessionDep
+from fangfei.leads import ledger, ledger_xlsx
+from fangfei.leads.pages import labels
+from fangfei.leads.schemas import LeadFilter
+from fangfei.reference import service as reference
+from fangfei.web.render import render
+
+router = APIRouter(include_in_schema=False)
+Layout = Literal["a2", "a6"]
+SHOWN_ROWS = 500  # the page shows a ledger's first rows; the export holds all of them
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/ledger")
+def ledger_view(
+    request: Request,
+    db: SessionDep,
+    actor: ActorDep,
+    filters: Annotated[LeadFilter, Query()],
+    layout: Layout = "a2",
+) -> Response:
+    """The ledger as it will be exported, for the filters and period chosen."""
+    leads = ledger.ledger_leads(db, actor=actor, layout=layout, period=filters.period,
+                                filters=filters, limit=SHOWN_ROWS + 1)  # fmt: skip
+    truncated = len(leads) > SHOWN_ROWS
+    leads = leads[:SHOWN_ROWS]
+    names = ledger.Names.load(db)
+    context = {
+        **labels(db),
+        "layout": layout,
+        "filters": filters,
+        "columns": ledger.A2_COLUMNS if layout == "a2" else ledger.A6_COLUMNS,
+        "groups": [(title, [ledger.a2_row(lead, names) for lead in members])
+                   for title, members in ledger.grouped(db, leads)] if layout == "a2" else [],
+        "rows": [ledger.a6_row(lead, names) for lead in leads] if layout == "a6" else [],
+        "domains": reference.items(db, "industry_domain"),
+        "jurisdictions": reference.jurisdictions(db, under_path=actor.jurisdiction_path),
+        "query": str(request.url.query),
+        "truncated": truncated,
+    }  # fmt: skip
+    return render(request, "leads/ledger.html", context, actor=actor)
+
+
+@router.get("/ledger/export.xlsx")
+def ledger_export(
+    db: SessionDep, actor: ActorDep, filters: Annotated[LeadFilter, Query()], layout: Layout = "a2"
+) -> Response:
+    """The ledger as an Excel file in the official layout (never any informant identity)."""
+    policy.ensure(db, actor, "ledger.export")
+    leads = ledger.ledger_leads(db, actor=actor, layout=layout, period=filters.period,
+                                filters=filters)  # fmt: skip
+    title = ledger.A2_TITLE if layout == "a2" else ledger.A6_TITLE
+    name = f"{title}{filters.period or ''}-{date.today().isoformat()}.xlsx"
+    return Response(
+        ledger_xlsx.workbook(db, layout, leads),
+        media_type=XLSX,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
+    )
