@@ -11,7 +11,9 @@ from fangfei.cli_support import console, fail
 from fangfei.db import unit_of_work
 from fangfei.errors import FangfeiError, FieldProblem, invalid
 from fangfei.leads import ledger, ledger_xlsx
+from fangfei.leads.ledger_import import import_ledger
 from fangfei.leads.schemas import PERIOD
+from fangfei.reference import service as reference
 from fangfei.runtime import open_runtime
 
 ledger_app = typer.Typer(help="台账（附件 2、附件 6）", no_args_is_help=True)
@@ -40,3 +42,27 @@ def ledger_export(
     except FangfeiError as error:
         raise fail(error) from None
     console.print(f"已导出 {len(leads)} 条线索到 {file}")
+
+
+@ledger_app.command(
+    "import",
+    help="导入已有台账（附件 2 或附件 6 格式的 xlsx/CSV，按表头自动识别）：整个文件逐行校验，全部通过才写入。",
+)
+def ledger_import_command(
+    file: Annotated[Path, typer.Argument(help="台账文件", show_default=False)],
+    jurisdiction: Annotated[
+        str, typer.Option(help="线索所属辖区代码（县或乡镇）", show_default=False)
+    ],
+) -> None:
+    """Import an existing ledger, all rows or none."""
+    rt = open_runtime()
+    try:
+        with unit_of_work(rt.sessions) as db:
+            place = reference.jurisdiction_by_code(db, jurisdiction)
+            result = import_ledger(db, actor=rt.actor, path=file, jurisdiction_id=place.id)
+    except FangfeiError as error:
+        raise fail(error) from None
+    layout = "附件 2" if result.layout == "a2" else "附件 6"
+    console.print(
+        f"[green]已导入 {result.imported} 条线索[/green]（{layout}，导入批次 {result.batch_id}）"
+    )
