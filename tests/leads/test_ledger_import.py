@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from fangfei.security.crypto import FieldCipher
 from tests.county import County
 from tests.leads.helpers import actor_of
 from tests.leads.test_ledger import _judged
+from tests.web.test_pages import log_in
 
 SEED_HEADERS = ["序号", "风险主体名称", "所属行业领域", "线索来源", "发现时间\n(年月\n)", "是否具备规范条件",
                 "提交有关金融管理部门依法审批,备案等情况(含提交、拟提交)", "是否属于非法集资",
@@ -140,3 +142,23 @@ def test_corrupt_and_password_protected_files_are_explained(
             _import(db, county, path)
         assert caught.value.problems[0].reason == reason
     assert _count(db) == 0
+
+
+def test_a_ledger_is_uploaded_from_the_page(
+    client: TestClient, county: County, db: Session, tmp_path: Path
+) -> None:
+    good = _sheet(
+        tmp_path / "good.xlsx", [SEED_HEADERS, [1, "某某理财工作室", "2", "群众举报", "2025年6月"]]
+    )
+    bad = _sheet(tmp_path / "bad.xlsx", [SEED_HEADERS, [1, "甲", "火星", "群众举报", "2025年6月"]])
+    token = log_in(client, "office")
+    refused = client.post("/ledger/import", data={"csrf_token": token},
+                          files={"file": ("bad.xlsx", bad.read_bytes())})  # fmt: skip
+    assert refused.status_code == 422 and "第 3 行，字段“所属行业领域”" in refused.text
+    done = client.post("/ledger/import", data={"csrf_token": token},
+                       files={"file": ("good.xlsx", good.read_bytes())})  # fmt: skip
+    assert "已导入 1 条线索（附件 2）" in done.text
+    assert _count(db) == 1
+    token = log_in(client, "leader")
+    assert client.post("/ledger/import", data={"csrf_token": token},
+                       files={"file": ("good.xlsx", good.read_bytes())}).status_code == 403  # fmt: skip

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import tempfile
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from starlette.datastructures import UploadFile
 
 from fangfei.auth import policy
 from fangfei.deps import ActorDep, SessionDep
+from fangfei.errors import FangfeiError, FieldProblem, invalid
 from fangfei.leads import ledger, ledger_xlsx
+from fangfei.leads.ledger_import import import_ledger
 from fangfei.leads.pages import labels
 from fangfei.leads.schemas import LeadFilter
 from fangfei.reference import service as reference
@@ -68,3 +73,28 @@ def ledger_export(
         media_type=XLSX,
         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
     )
+
+
+@router.post("/ledger/import")
+async def ledger_import_upload(request: Request, db: SessionDep, actor: ActorDep) -> Response:
+    """Import an uploaded ledger into the actor's jurisdiction; problems are listed on the page."""
+    policy.ensure(db, actor, "ledger.import")
+    upload = (await request.form()).get("file")
+    try:
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise invalid("请选择要导入的台账文件。", [FieldProblem("file", "未选择文件")])
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / Path(upload.filename).name
+            path.write_bytes(await upload.read())
+            assert actor.jurisdiction_id is not None
+            result = import_ledger(
+                db, actor=actor, path=path, jurisdiction_id=actor.jurisdiction_id
+            )
+    except FangfeiError as error:
+        db.rollback()
+        context: dict[str, object] = {"error": error}
+        return render(
+            request, "leads/ledger_import.html", context, actor=actor, status_code=error.status
+        )
+    context = {"imported": result.imported, "layout": result.layout}
+    return render(request, "leads/ledger_import.html", context, actor=actor)
