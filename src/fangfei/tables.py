@@ -72,7 +72,7 @@ def detect_format(path: Path) -> str:
         return "xlsx"
     if head == _XLS_MAGIC:
         # A password-protected xlsx is an OLE container holding an "EncryptedPackage" stream.
-        if "EncryptedPackage".encode("utf-16-le") in path.read_bytes()[:1 << 20]:
+        if "EncryptedPackage".encode("utf-16-le") in path.read_bytes()[: 1 << 20]:
             raise _not_a_table("文件设有打开密码：请在 Excel 中取消密码、另存为 xlsx 后再导入")
         raise _not_a_table("这是旧版 Excel（xls）文件：请在 Excel 中另存为 xlsx 后再导入")
     for encoding in ("utf-8-sig", "gb18030"):
