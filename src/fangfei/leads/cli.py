@@ -12,6 +12,7 @@ from fangfei.db import unit_of_work
 from fangfei.errors import FangfeiError, FieldProblem, invalid
 from fangfei.leads import ledger, ledger_xlsx
 from fangfei.leads.ledger_import import import_ledger
+from fangfei.leads.list_import import import_leads
 from fangfei.leads.schemas import PERIOD
 from fangfei.reference import service as reference
 from fangfei.runtime import open_runtime
@@ -66,3 +67,23 @@ def ledger_import_command(
     console.print(
         f"[green]已导入 {result.imported} 条线索[/green]（{layout}，导入批次 {result.batch_id}）"
     )
+
+
+leads_app = typer.Typer(help="风险线索", no_args_is_help=True)
+
+
+@leads_app.command(
+    "import",
+    help="导入线索表（xlsx/CSV，列：线索渠道、风险主体名称、统一社会信用代码、所属乡镇、所属行业领域、线索内容、涉及金额（元）、涉及人数、发现日期、举报人姓名、举报人电话）；逐行校验，有问题一行不写。",
+)
+def leads_import_command(
+    file: Annotated[Path, typer.Argument(help="线索表文件", show_default=False)],
+) -> None:
+    """Import a list of leads, all rows or none."""
+    rt = open_runtime()
+    try:
+        with unit_of_work(rt.sessions) as db:
+            count = import_leads(db, actor=rt.actor, cipher=rt.cipher, path=file)
+    except FangfeiError as error:
+        raise fail(error) from None
+    console.print(f"[green]已登记 {count} 条线索[/green]")
