@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 from io import BytesIO
 
+import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session
@@ -124,3 +125,23 @@ def test_the_ledger_page_and_file_are_for_the_office_and_leaders(
     log_in(client, "market")
     assert client.get("/ledger").status_code == 403
     assert client.get("/ledger/export.xlsx").status_code == 403
+
+
+def test_the_ledger_page_goes_page_by_page_and_keeps_numbering(
+    client: TestClient,
+    county: County,
+    db: Session,
+    cipher: FieldCipher,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from fangfei.leads import ledger_pages
+
+    monkeypatch.setattr(ledger_pages, "PER_PAGE", 1)
+    make_lead(db, county, cipher, subject_name="第一家", discovered_on=date(2026, 5, 1))
+    make_lead(db, county, cipher, subject_name="第二家", discovered_on=date(2026, 5, 2))
+    db.commit()
+    log_in(client, "office")
+    first = client.get("/ledger?layout=a6").text
+    assert "第一家" in first and "第二家" not in first and 'data-testid="ledger-next"' in first
+    second = client.get("/ledger?layout=a6&page=2").text
+    assert "<td>2</td><td>第二家</td>" in second and 'data-testid="ledger-next"' not in second

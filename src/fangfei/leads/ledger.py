@@ -66,6 +66,7 @@ def ledger_leads(
     period: str | None,
     filters: LeadFilter | None = None,
     limit: int | None = None,
+    offset: int = 0,
 ) -> list[Lead]:
     """The leads of a ledger in domain order, then by discovery."""
     policy.ensure(db, actor, "ledger.view")
@@ -73,7 +74,11 @@ def ledger_leads(
                     action="ledger.view")  # fmt: skip
     if period:
         stmt = stmt.where(period_scope(*period_bounds(period), layout))  # type: ignore[arg-type]
-    return list(db.scalars(stmt.order_by(Lead.domain, Lead.discovered_on, Lead.id).limit(limit)))
+    return list(
+        db.scalars(
+            stmt.order_by(Lead.domain, Lead.discovered_on, Lead.id).offset(offset).limit(limit)
+        )
+    )
 
 
 def _month(day: date | None) -> str:

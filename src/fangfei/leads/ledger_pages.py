@@ -24,7 +24,7 @@ from fangfei.web.render import render
 
 router = APIRouter(include_in_schema=False)
 Layout = Literal["a2", "a6"]
-SHOWN_ROWS = 500  # the page shows a ledger's first rows; the export holds all of them
+PER_PAGE = 100  # the page shows the ledger a hundred rows at a time; the export holds them all
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -36,11 +36,12 @@ def ledger_view(
     filters: Annotated[LeadFilter, Query()],
     layout: Layout = "a2",
 ) -> Response:
-    """The ledger as it will be exported, for the filters and period chosen."""
+    """The ledger as it will be exported, for the filters and period chosen, page by page."""
+    offset = (filters.page - 1) * PER_PAGE
     leads = ledger.ledger_leads(db, actor=actor, layout=layout, period=filters.period,
-                                filters=filters, limit=SHOWN_ROWS + 1)  # fmt: skip
-    truncated = len(leads) > SHOWN_ROWS
-    leads = leads[:SHOWN_ROWS]
+                                filters=filters, limit=PER_PAGE + 1, offset=offset)  # fmt: skip
+    more = len(leads) > PER_PAGE
+    leads = leads[:PER_PAGE]
     names = ledger.Names.load(db)
     context = {
         **labels(db),
@@ -53,7 +54,10 @@ def ledger_view(
         "domains": reference.items(db, "industry_domain"),
         "jurisdictions": reference.jurisdictions(db, under_path=actor.jurisdiction_path),
         "query": str(request.url.query),
-        "truncated": truncated,
+        "more": more,
+        "offset": offset,
+        "page_query": str(request.url.include_query_params(page=filters.page + 1).query),
+        "previous_query": str(request.url.include_query_params(page=filters.page - 1).query),
     }  # fmt: skip
     return render(request, "leads/ledger.html", context, actor=actor)
 
