@@ -107,7 +107,8 @@ def _informant(
     }, problems
 
 
-def _next_number(db: Session, year: int) -> str:
+def next_number(db: Session, year: int) -> str:
+    """The next lead number of a year: XS2026-000123."""
     prefix = f"XS{year}-"
     last = db.scalar(select(func.max(Lead.number)).where(Lead.number.startswith(prefix)))
     sequence = int(last.removeprefix(prefix)) + 1 if last else 1
@@ -143,7 +144,7 @@ def create(
     attachments.check_all(uploads)
     channel = next(i for i in reference.items(db, "channel") if i.code == data.channel)
     lead = Lead(
-        number=_next_number(db, data.discovered_on.year),
+        number=next_number(db, data.discovered_on.year),
         receipt_code=new_receipt_code() if with_receipt else None,
         channel=data.channel,
         source=channel.extra.get("source", "self_discovered"),

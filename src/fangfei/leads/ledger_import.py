@@ -31,7 +31,7 @@ from fangfei.db import utcnow
 from fangfei.entities.models import ImportBatch
 from fangfei.errors import FieldProblem, invalid
 from fangfei.leads import ledger
-from fangfei.leads.intake import _next_number
+from fangfei.leads.intake import next_number
 from fangfei.leads.matching import subject_key
 from fangfei.leads.models import Lead, LeadEvent
 from fangfei.reference import service as reference
@@ -382,7 +382,7 @@ def import_ledger(
     db.flush()
     for _, values in reading.rows:
         day = values.get("discovered_on", on)
-        lead = _lead(values, _next_number(db, day.year), jurisdiction_id, actor, on)
+        lead = _lead(values, next_number(db, day.year), jurisdiction_id, actor, on)
         lead.import_batch_id = batch.id
         db.add(lead)
         db.flush()
