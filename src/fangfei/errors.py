@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
+
 
 @dataclass
 class FieldProblem:
@@ -66,3 +68,9 @@ def conflict(message: str) -> FangfeiError:
 def unauthenticated() -> FangfeiError:
     """No valid login or token."""
     return FangfeiError("unauthenticated", "请先登录，或在请求头中提供有效的 API 令牌。", 401)
+
+
+def form_invalid(exc: ValidationError) -> FangfeiError:
+    """A form that failed its Pydantic model, one problem per field."""
+    problems = [FieldProblem(".".join(str(p) for p in e["loc"]), e["msg"]) for e in exc.errors()]
+    return invalid("表单有误。", problems)

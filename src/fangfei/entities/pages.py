@@ -15,7 +15,7 @@ from fangfei.deps import ActorDep, CipherDep, SessionDep
 from fangfei.entities import service
 from fangfei.entities.models import Enterprise, Entity, ImportBatch
 from fangfei.entities.schemas import EnterpriseCreate, EntityFilter, EntityUpdate, PersonCreate
-from fangfei.errors import FangfeiError, FieldProblem, invalid
+from fangfei.errors import FangfeiError, FieldProblem, form_invalid, invalid
 from fangfei.leads import service as leads
 from fangfei.leads.workflow import STATUS_LABELS
 from fangfei.reference import service as reference
@@ -69,10 +69,6 @@ def _parse_date(value: str, field: str) -> date | None:
         raise invalid("日期格式有误。", [FieldProblem(field, "须为 YYYY-MM-DD")]) from exc
 
 
-def _validation_problems(exc: ValidationError) -> list[FieldProblem]:
-    return [FieldProblem(".".join(str(p) for p in e["loc"]), e["msg"]) for e in exc.errors()]
-
-
 @router.post("/entities/new/{kind}")
 async def create_entity(
     kind: str, request: Request, db: SessionDep, actor: ActorDep, cipher: CipherDep
@@ -94,11 +90,7 @@ async def create_entity(
                 db, actor=actor, cipher=cipher, data=PersonCreate.model_validate(values)
             )
     except (FangfeiError, ValidationError) as exc:
-        error = (
-            exc
-            if isinstance(exc, FangfeiError)
-            else invalid("表单有误。", _validation_problems(exc))
-        )
+        error = exc if isinstance(exc, FangfeiError) else form_invalid(exc)
         if error.status == 403:
             raise error from None
         context = {**_form_context(db, actor, kind), "error": error, "values": form}
@@ -153,9 +145,7 @@ async def edit_entity(
             db, actor=actor, entity_id=entity_id, data=EntityUpdate.model_validate(values)
         )
     except ValidationError as exc:
-        return _shown_again(
-            request, db, actor, entity_id, invalid("表单有误。", _validation_problems(exc))
-        )
+        return _shown_again(request, db, actor, entity_id, form_invalid(exc))
     except FangfeiError as error:
         return _shown_again(request, db, actor, entity_id, error)
     return RedirectResponse(f"/entities/{entity_id}", status_code=303)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from fangfei.auth import policy
 from fangfei.auth.roles import Actor, Role
 from fangfei.db import utcnow
-from fangfei.errors import FieldProblem, forbidden, invalid
+from fangfei.errors import FangfeiError, FieldProblem, forbidden, invalid
 from fangfei.leads.models import Lead
 from fangfei.leads.schemas import AssignIn, JudgeIn
 from fangfei.leads.service import get_or_raise
@@ -104,14 +104,24 @@ def assign(
     return lead
 
 
-def _ensure_holder(db: Session, actor: Actor, lead: Lead) -> None:
-    """Only the unit the lead is assigned to (or the lead office) works on it."""
-    if actor.role is Role.DEPARTMENT and lead.assignee_department_id != actor.department_id:
-        raise forbidden("该线索未交办给本单位，不能办理")
+def holds(db: Session, actor: Actor, lead: Lead) -> bool:
+    """Whether the actor's unit holds the lead: its department or township (the office always)."""
+    if actor.role is Role.DEPARTMENT:
+        return lead.assignee_department_id == actor.department_id
     if actor.role is Role.TOWNSHIP:
         if lead.assignee_jurisdiction_id is None:
-            raise forbidden("该线索未交办给乡镇，不能办理")
-        policy.ensure_jurisdiction(db, actor, lead.assignee_jurisdiction_id)
+            return False
+        try:
+            policy.ensure_jurisdiction(db, actor, lead.assignee_jurisdiction_id)
+        except FangfeiError:
+            return False
+    return True
+
+
+def _ensure_holder(db: Session, actor: Actor, lead: Lead) -> None:
+    """Only the unit the lead is assigned to (or the lead office) works on it."""
+    if not holds(db, actor, lead):
+        raise forbidden("该线索未交办给本单位，不能办理")
 
 
 def claim(db: Session, *, actor: Actor, lead_id: int, comment: str | None = None) -> Lead:

@@ -68,6 +68,7 @@ class _Reading:
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     problems: list[FieldProblem] = field(default_factory=list)
     group: str | None = None
+    ended: bool = False  # the notes under the table have begun
 
 
 def _layout_of(headers: list[str], row: int) -> tuple[str, list[FieldProblem]]:
@@ -253,7 +254,7 @@ def _group_domain(filled: list[str], look: _Lookups) -> str | None:
 def _read_row(reading: _Reading, cells: list[str], row: int, look: _Lookups) -> None:
     first = cells[0] if cells else ""
     if first.startswith("备注"):
-        reading.layout = reading.layout + ":done"
+        reading.ended = True
         return
     filled = [c for c in cells if c]
     if reading.layout == "a2" and len(filled) <= 2 and (domain := _group_domain(filled, look)):
@@ -287,7 +288,7 @@ def read_ledger(db: Session, path: Path) -> _Reading:
     with open_rows(path, detect_format(path)) as rows:
         for number, raw in enumerate(rows, start=1):
             cells = [cell_text(c) for c in raw]
-            if reading.layout.endswith(":done") or is_blank(cells):
+            if reading.ended or is_blank(cells):
                 continue
             if not reading.layout:
                 if cells and _header(cells[0]) == "序号":
@@ -299,7 +300,6 @@ def read_ledger(db: Session, path: Path) -> _Reading:
                         return reading
                 continue
             _read_row(reading, cells, number, look)
-    reading.layout = reading.layout.removesuffix(":done")
     return reading
 
 

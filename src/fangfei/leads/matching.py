@@ -1,20 +1,19 @@
 """Duplicate detection at intake: the same key, a near-identical name, or the same informant.
 
-Names are compared on a *subject key*: full-width forms folded (NFKC), traditional characters
-simplified, case folded, punctuation and spaces removed, and the legal form (有限公司, 股份有限公司,
-分公司 …) dropped, so that “XX理财有限公司” and “ＸＸ理財公司” meet. Near-identical keys are found with
+Names are compared on a *subject key*: the name folded as the name screening folds it (full-width
+forms, case, traditional characters, connectors: :func:`fangfei.screening.normalize.fold`), the
+legal form (有限公司, 股份有限公司, 分公司 …) dropped and the remaining punctuation removed, so that “XX理财有限公司” and “ＸＸ理財公司” meet. Near-identical keys are found with
 rapidfuzz's normalised Indel similarity; the threshold is a parameter of :func:`similar_keys`.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
-import opencc
 from rapidfuzz import fuzz, process
+
+from fangfei.screening.normalize import Mode, fold
 
 # Longest first: the legal form is removed from the end of the name only.
 LEGAL_FORMS = (
@@ -37,20 +36,9 @@ NAME_SIMILARITY = 88.0
 SAME_INFORMANT_SIMILARITY = 75.0
 
 
-@lru_cache(maxsize=1)
-def _to_simplified() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
-
-
-def simplify(text: str) -> str:
-    """Full-width folded, traditional characters simplified, lower case."""
-    folded = unicodedata.normalize("NFKC", text)
-    return str(_to_simplified().convert(folded)).lower()
-
-
 def subject_key(name: str) -> str:
     """The form of a subject's name used to find the same subject reported twice."""
-    key = simplify(name).strip()
+    key = fold(name, Mode.NAME).strip()
     for form in LEGAL_FORMS:
         if key.endswith(form) and len(key) > len(form):
             key = key[: -len(form)]

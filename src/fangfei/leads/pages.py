@@ -14,7 +14,7 @@ from starlette.datastructures import FormData, UploadFile
 from fangfei.auth import policy
 from fangfei.auth.roles import Actor, Role
 from fangfei.deps import ActorDep, CipherDep, SessionDep
-from fangfei.errors import FangfeiError, FieldProblem, invalid, not_found
+from fangfei.errors import FangfeiError, form_invalid, not_found
 from fangfei.leads import attachments, handling, intake, rewards, service
 from fangfei.leads.models import Lead, LeadAttachment, Reward
 from fangfei.leads.schemas import (
@@ -107,11 +107,6 @@ def new_lead_form(request: Request, db: SessionDep, actor: ActorDep) -> Response
     return render(request, "leads/new.html", _choices(db, actor), actor=actor)
 
 
-def validation_problems(exc: ValidationError) -> list[FieldProblem]:
-    """Pydantic errors as field problems an officer can read."""
-    return [FieldProblem(".".join(str(p) for p in e["loc"]), e["msg"]) for e in exc.errors()]
-
-
 async def uploads_of(form: FormData) -> list[attachments.Upload]:
     """The files attached to a form (empty file inputs are ignored)."""
     files = [v for v in form.getlist("attachments") if isinstance(v, UploadFile) and v.filename]
@@ -150,11 +145,7 @@ async def create_lead(
             files_root=request.app.state.settings.files_dir,
         )
     except (FangfeiError, ValidationError) as exc:
-        error = (
-            exc
-            if isinstance(exc, FangfeiError)
-            else invalid("表单有误。", validation_problems(exc))
-        )
+        error = exc if isinstance(exc, FangfeiError) else form_invalid(exc)
         if error.status == 403:
             raise error from None
         db.rollback()
@@ -177,7 +168,7 @@ def _detail_context(db: SessionDep, actor: Actor, lead: Lead) -> dict[str, Any]:
         "candidates": intake.candidates(db, actor=actor, lead=lead) if may_decide else [],
         "route": handling.propose_route(db, lead=lead) if may_assign else None,
         "may_assign": may_assign,
-        "may_work": policy.can(actor, "lead.work") and _holds(actor, lead),
+        "may_work": policy.can(actor, "lead.work") and handling.holds(db, actor, lead),
         "may_close": policy.can(actor, "lead.close"),
         **_reward_context(db, actor, lead),
     }
@@ -192,14 +183,6 @@ def _reward_context(db: SessionDep, actor: Actor, lead: Lead) -> dict[str, Any]:
         "conditions": rewards.evaluate(db, lead=lead) if reward is None else [],
         "reward_band": rewards.band_for(db, lead.amount_yuan) if reward is None else None,
     }
-
-
-def _holds(actor: Actor, lead: Lead) -> bool:
-    if actor.role is Role.DEPARTMENT:
-        return lead.assignee_department_id == actor.department_id
-    if actor.role is Role.TOWNSHIP:
-        return lead.assignee_jurisdiction_id is not None
-    return True
 
 
 @router.get("/leads/{lead_id}")
@@ -239,7 +222,7 @@ def _model(model: type[M], values: dict[str, Any]) -> M:
     try:
         return model.model_validate(values)
     except ValidationError as exc:
-        raise invalid("表单有误。", validation_problems(exc)) from None
+        raise form_invalid(exc) from None
 
 
 @router.post("/leads/{lead_id}/{step}")

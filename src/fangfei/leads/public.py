@@ -18,10 +18,10 @@ from sqlalchemy import select
 
 from fangfei.auth.roles import system_actor
 from fangfei.deps import CipherDep, SessionDep, csrf_protect
-from fangfei.errors import FangfeiError, FieldProblem, invalid
+from fangfei.errors import FangfeiError, FieldProblem, form_invalid, invalid
 from fangfei.leads import attachments, intake
 from fangfei.leads.models import Lead
-from fangfei.leads.pages import lead_input, uploads_of, validation_problems
+from fangfei.leads.pages import lead_input, uploads_of
 from fangfei.reference import service as reference
 from fangfei.security.ratelimit import RateLimiter
 from fangfei.web.render import render
@@ -97,7 +97,7 @@ async def _submit(request: Request, db: SessionDep, cipher: CipherDep) -> Lead:
     try:
         data = lead_input(form, channel=PORTAL_CHANNEL, discovered_on=date.today(), focus_area=None)
     except ValidationError as exc:
-        raise invalid("表单有误。", validation_problems(exc)) from None
+        raise form_invalid(exc) from None
     return intake.create(
         db,
         actor=PORTAL_ACTOR,
