@@ -273,3 +273,18 @@ def test_deadline_counts_show_what_waits_for_each_unit(
     assert service.deadline_counts(db, actor=market, today=today) == {
         "overdue": 1, "due_soon": 1, "unassigned": 0,
     }  # fmt: skip
+
+
+def test_the_administrator_changes_where_a_domain_is_routed(
+    db: Session, county: County, cipher: FieldCipher
+) -> None:
+    admin = actor_of(county.users["admin"])
+    other = next(i for i in reference.items(db, "industry_domain") if i.code == "d6_other")
+    with pytest.raises(FangfeiError) as caught:
+        reference.update_item(db, actor=admin, item_id=other.id, name=other.name, active=True,
+                              extra_json="[1]")  # fmt: skip
+    assert caught.value.problems[0].reason == '须为 JSON 对象，如 {"department": "finance"}'
+    reference.update_item(db, actor=admin, item_id=other.id, name=other.name, active=True,
+                          extra_json='{"department": "finance"}')  # fmt: skip
+    lead = make_lead(db, county, cipher, domain="d6_other")
+    assert handling.propose_route(db, lead=lead).reason == "按“其他”的分工由县财政局牵头"

@@ -46,10 +46,13 @@ def update_item(
     actor: ActorDep,
     name: Annotated[str, Form()],
     active: Annotated[bool, Form()] = False,
+    extra: Annotated[str | None, Form()] = None,
 ) -> Response:
-    """Save an edited entry."""
+    """Save an edited entry (its extra attributes given as a JSON object)."""
     policy.ensure(db, actor, "reference.manage")
-    item = service.update_item(db, actor=actor, item_id=item_id, name=name, active=active)
+    item = service.update_item(
+        db, actor=actor, item_id=item_id, name=name, active=active, extra_json=extra
+    )
     return RedirectResponse(f"/admin/reference?kind={item.kind}", status_code=303)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -140,19 +141,51 @@ def get_item_or_raise(db: Session, item_id: int) -> RefItem:
     return item
 
 
+def _parsed_extra(extra_json: str) -> dict[str, Any]:
+    """The extra attributes typed by an administrator: a JSON object, or nothing."""
+    if not extra_json.strip():
+        return {}
+    try:
+        value = json.loads(extra_json)
+    except json.JSONDecodeError as exc:
+        raise invalid(
+            "附加属性格式有误。", [FieldProblem("extra", f"不是有效的 JSON：{exc.msg}")]
+        ) from None
+    if not isinstance(value, dict):
+        raise invalid(
+            "附加属性格式有误。",
+            [FieldProblem("extra", '须为 JSON 对象，如 {"department": "finance"}')],
+        )
+    return value
+
+
 def update_item(
-    db: Session, *, actor: Actor, item_id: int, name: str, active: bool, position: int | None = None
+    db: Session,
+    *,
+    actor: Actor,
+    item_id: int,
+    name: str,
+    active: bool,
+    position: int | None = None,
+    extra_json: str | None = None,
 ) -> RefItem:
-    """Rename, reorder or (de)activate an entry; later file versions will not overwrite it."""
+    """Rename, reorder, (de)activate an entry or change its extra attributes (such as the
+    department a domain is routed to, or a reward band's amount); file versions keep away from it."""
     item = get_item_or_raise(db, item_id)
     name = name.strip()
     if not name:
         raise invalid("名称不能为空。", [FieldProblem("name", "不能为空")])
-    before = {"name": item.name, "active": item.active, "position": item.position}
-    item.name, item.active, item.edited = name, active, True
+    extra = _parsed_extra(extra_json) if extra_json is not None else item.extra
+    before = {
+        "name": item.name,
+        "active": item.active,
+        "position": item.position,
+        "extra": item.extra,
+    }
+    item.name, item.active, item.edited, item.extra = name, active, True, extra
     if position is not None:
         item.position = position
-    after = {"name": item.name, "active": item.active, "position": item.position}
+    after = {"name": item.name, "active": item.active, "position": item.position, "extra": extra}
     audit.record(
         db,
         actor=actor,
