@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -31,6 +32,8 @@ class Settings(BaseSettings):
     lead_verification_workdays: int = Field(default=15, ge=1, le=250)
     # Public tip portal: submissions per address per hour.
     public_reports_per_hour: int = Field(default=5, ge=1)
+    # 五年以上 (Attachment 4): cases filed on or before the cut-off of the current campaign.
+    campaign_cutoff: date = date(2018, 12, 31)
 
     @property
     def resolved_home(self) -> Path:

@@ -2,6 +2,7 @@
 
 from fangfei.audit import models as audit_models
 from fangfei.auth import models as auth_models
+from fangfei.cases import models as case_models
 from fangfei.entities import models as entity_models
 from fangfei.leads import models as lead_models
 from fangfei.reference import models as reference_models
@@ -10,6 +11,7 @@ from fangfei.workdays import models as workday_models
 __all__ = [
     "audit_models",
     "auth_models",
+    "case_models",
     "entity_models",
     "lead_models",
     "reference_models",

@@ -9,6 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fangfei.audit.models import AuditEvent
+from fangfei.cases import service as cases
+from fangfei.cases.schemas import CaseOpen
 from fangfei.errors import FangfeiError
 from fangfei.leads import handling
 from fangfei.leads.models import Lead, LeadEvent
@@ -234,7 +236,7 @@ def test_a_judgement_must_be_complete(db: Session, county: County, cipher: Field
     no_risk = incomplete.model_copy(update={"no_risk_reason": "正规超市会员储值，已备案"})
     assert handling.judge(db, actor=market, lead_id=lead.id, data=no_risk).status == "judged"
     with pytest.raises(FangfeiError) as caught:
-        handling.transfer(db, actor=actor_of(county.users["office"]), lead_id=lead.id, case_id=None)
+        handling.transfer(db, actor=actor_of(county.users["office"]), lead_id=lead.id, case_id=1)
     assert caught.value.message == "只有确定了处置路径的线索才能转为案件。"
 
 
@@ -246,10 +248,11 @@ def test_a_judged_lead_with_a_path_is_transferred_to_a_case(
     handling.claim(db, actor=market, lead_id=lead.id)
     handling.judge(db, actor=market, lead_id=lead.id, data=ADMINISTRATIVE)
     with pytest.raises(FangfeiError) as caught:
-        handling.transfer(db, actor=market, lead_id=lead.id, case_id=7)
+        cases.open_from_leads(db, actor=market, data=CaseOpen(lead_ids=[lead.id]))
     assert caught.value.status == 403
-    handling.transfer(db, actor=actor_of(county.users["office"]), lead_id=lead.id, case_id=7)
-    assert (lead.status, lead.case_id) == ("transferred", 7)
+    office = actor_of(county.users["office"])
+    case = cases.open_from_leads(db, actor=office, data=CaseOpen(lead_ids=[lead.id]))
+    assert (lead.status, lead.case_id) == ("transferred", case.id)
 
 
 def test_deadline_counts_show_what_waits_for_each_unit(

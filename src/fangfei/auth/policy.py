@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from fangfei.auth.models import User
 from fangfei.auth.roles import Actor, Role
+from fangfei.cases.models import Case, CasePlace
 from fangfei.entities.models import BankAccount, Entity
 from fangfei.errors import forbidden
 from fangfei.leads.models import Lead
@@ -52,11 +53,24 @@ ACTION_LABELS = {
     "reward.propose": "提出举报奖励",
     "reward.approve": "审批举报奖励",
     "reward.pay": "登记奖励发放",
+    "case.view": "查看案件",
+    "case.create": "立案登记（新建案件）",
+    "case.manage": "推进案件程序、维护案件信息",
+    "case.measure": "登记处置措施",
+    "case.note": "登记办理进展",
+    "case.document": "生成或上传案件文书",
+    "case.dispose_assets": "决定涉案资产处置",
+    "case.template": "维护文书模板",
 }
 
+_CASE_WORK = frozenset(
+    {"case.view", "case.create", "case.manage", "case.measure", "case.note", "case.document",
+     "case.dispose_assets"}
+)  # fmt: skip
 _COMMON = frozenset({"dashboard.view", "reference.view", "token.manage_own", "screening.use"})
 GRANTS: dict[Role, frozenset[str]] = {
-    Role.ADMIN: _COMMON | {"user.view", "user.manage", "reference.manage", "audit.view"},
+    Role.ADMIN: _COMMON
+    | {"user.view", "user.manage", "reference.manage", "audit.view", "case.template"},
     Role.LEAD_OFFICE: _COMMON
     | {
         "entity.view",
@@ -82,15 +96,19 @@ GRANTS: dict[Role, frozenset[str]] = {
         "reward.propose",
         "reward.approve",
         "reward.pay",
+        *_CASE_WORK,
     },
     Role.DEPARTMENT: _COMMON
-    | {"entity.view", "account.view", "lead.view", "lead.create", "lead.work"},
+    | {"entity.view", "account.view", "lead.view", "lead.create", "lead.work"}
+    | {"case.view", "case.note"},
     Role.TOWNSHIP: _COMMON
-    | {"entity.view", "entity.create", "entity.update", "lead.view", "lead.create", "lead.work"},
+    | {"entity.view", "entity.create", "entity.update", "lead.view", "lead.create", "lead.work"}
+    | {"case.view", "case.note"},
     Role.BANK_ANALYST: _COMMON
     | {"entity.view", "account.view", "account.create", "lead.view", "lead.create"},
     Role.LEADER: _COMMON
-    | {"entity.view", "account.view", "audit.view", "lead.view", "ledger.view", "ledger.export"},
+    | {"entity.view", "account.view", "audit.view", "lead.view", "ledger.view", "ledger.export"}
+    | {"case.view"},
     Role.SYSTEM: frozenset(ACTION_LABELS),
 }
 
@@ -141,6 +159,21 @@ def _lead_scope(actor: Actor) -> ColumnElement[bool]:
     return within_jurisdiction(actor, Lead.jurisdiction_id)
 
 
+def _case_scope(actor: Actor) -> ColumnElement[bool]:
+    """Cases led by the actor's jurisdiction or one it assists; a department's, through its leads."""
+    if actor.role is Role.DEPARTMENT:
+        if actor.department_id is None:
+            return false()
+        given = select(Lead.case_id).where(Lead.assignee_department_id == actor.department_id)
+        return Case.id.in_(given)
+    assisting = select(CasePlace.case_id).where(
+        CasePlace.role == "assisting",
+        CasePlace.voided_at.is_(None),
+        within_jurisdiction(actor, CasePlace.jurisdiction_id),
+    )
+    return or_(within_jurisdiction(actor, Case.jurisdiction_id), Case.id.in_(assisting))
+
+
 def _user_scope(actor: Actor) -> ColumnElement[bool]:
     return within_jurisdiction(actor, User.jurisdiction_id)
 
@@ -157,6 +190,7 @@ SCOPES: dict[str, tuple[type[Any], Callable[[Actor], ColumnElement[bool]]]] = {
     "lead": (Lead, _lead_scope),
     "ledger": (Lead, _lead_scope),
     "reward": (Lead, _lead_scope),
+    "case": (Case, _case_scope),
 }
 
 Ts = TypeVarTuple("Ts")

@@ -15,6 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fangfei.auth.roles import Actor
+from fangfei.cases import service as cases
+from fangfei.cases.schemas import CaseOpen
 from fangfei.demo.draw import Draw
 from fangfei.entities.models import Enterprise
 from fangfei.leads import handling, intake
@@ -139,7 +141,7 @@ def _advance(db: Session, actor: Actor, lead: Lead, target: str, day: date, draw
     if target == "closed":
         handling.close(db, actor=actor, lead_id=lead.id)
     elif target == "transferred":
-        handling.transfer(db, actor=actor, lead_id=lead.id, case_id=None, comment="转入处置程序")
+        cases.open_from_leads(db, actor=actor, data=CaseOpen(lead_ids=[lead.id]))
 
 
 def build_demo_leads(

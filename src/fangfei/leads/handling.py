@@ -192,9 +192,9 @@ def close(db: Session, *, actor: Actor, lead_id: int, comment: str | None = None
 
 
 def transfer(
-    db: Session, *, actor: Actor, lead_id: int, case_id: int | None, comment: str | None = None
+    db: Session, *, actor: Actor, lead_id: int, case_id: int, comment: str | None = None
 ) -> Lead:
-    """转为案件: a lead judged to need disposal becomes (part of) a case."""
+    """转为案件: a lead judged to need disposal becomes (part of) a case (see fangfei.cases)."""
     lead = get_or_raise(db, actor=actor, lead_id=lead_id, action="lead.close")
     if lead.status == "judged" and not lead.disposal_path:
         raise invalid(

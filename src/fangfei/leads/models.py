@@ -100,8 +100,8 @@ class Lead(Base):
     unpaid_amount_yuan: Mapped[Decimal | None] = mapped_column(MONEY)
     unpaid_people: Mapped[int | None] = mapped_column(Integer)
     remarks: Mapped[str | None] = mapped_column(String(500))
-    # The seam to the cases issue: the case this lead was transferred to.
-    case_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # The case this lead was transferred to.
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"))
 
     created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)

@@ -1,0 +1,1 @@
+"""Cases and disposal (案件处置): the ten-step procedure, measures, the criminal path, documents."""
