@@ -17,6 +17,8 @@ from starlette.middleware.sessions import SessionMiddleware
 from fangfei import __version__
 from fangfei.auth import pages as auth_pages
 from fangfei.auth import views as auth_views
+from fangfei.cases import pages as case_pages
+from fangfei.cases import views as case_views
 from fangfei.config import Settings, get_settings
 from fangfei.db import make_engine, make_sessionmaker
 from fangfei.entities import pages as entity_pages
@@ -116,6 +118,7 @@ def create_app(
         workday_views.router,
         lead_views.router,
         screening_views.router,
+        case_views.router,
     ):
         app.include_router(api, prefix=API_PREFIX)
     for pages in (
@@ -127,6 +130,7 @@ def create_app(
         lead_pages.router,
         lead_public.router,
         screening_pages.router,
+        case_pages.router,
     ):
         app.include_router(pages)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -27,13 +27,23 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 ADMIN_NAV = ["工作台", "筛查工具", "用户管理", "基础数据", "我的账号"]
 WORK_NAV = ["工作台", "风险线索", "主体档案", "筛查工具", "基础数据", "我的账号"]
-LEDGER_NAV = ["工作台", "风险线索", "台账", "主体档案", "筛查工具", "基础数据", "我的账号"]
+CASE_NAV = ["工作台", "风险线索", "案件处置", "主体档案", "筛查工具", "基础数据", "我的账号"]
+LEDGER_NAV = [
+    "工作台",
+    "风险线索",
+    "台账",
+    "案件处置",
+    "主体档案",
+    "筛查工具",
+    "基础数据",
+    "我的账号",
+]
 NAV_BY_USER = {
     "admin": ADMIN_NAV,
     "office": LEDGER_NAV,
-    "market": WORK_NAV,
-    "east": WORK_NAV,
-    "west": WORK_NAV,
+    "market": CASE_NAV,
+    "east": CASE_NAV,
+    "west": CASE_NAV,
     "bank": WORK_NAV,
     "leader": LEDGER_NAV,
 }
@@ -42,6 +52,7 @@ NAV_TARGETS = {
     "工作台": "/",
     "风险线索": "/leads",
     "台账": "/ledger",
+    "案件处置": "/cases",
     "主体档案": "/entities",
     "筛查工具": "/screening",
     "用户管理": "/admin/users",

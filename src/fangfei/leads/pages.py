@@ -261,8 +261,6 @@ def _apply(
         handling.judge(db, actor=actor, lead_id=lead_id, data=_model(JudgeIn, form))
     elif step == "close":
         handling.close(db, actor=actor, lead_id=lead_id, comment=comment)
-    elif step == "transfer":
-        handling.transfer(db, actor=actor, lead_id=lead_id, case_id=None, comment=comment)
     elif step == "reward_propose":
         confirmed = frozenset(k.removeprefix("confirm_") for k in form if k.startswith("confirm_"))
         rewards.propose(db, actor=actor, lead_id=lead_id, confirmed=confirmed)

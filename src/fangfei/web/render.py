@@ -24,6 +24,7 @@ NAV = [
     ("/", "工作台", "dashboard.view"),
     ("/leads", "风险线索", "lead.view"),
     ("/ledger", "台账", "ledger.view"),
+    ("/cases", "案件处置", "case.view"),
     ("/entities", "主体档案", "entity.view"),
     ("/screening", "筛查工具", "screening.use"),
     ("/admin/users", "用户管理", "user.view"),

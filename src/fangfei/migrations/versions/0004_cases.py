@@ -11,7 +11,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "0004"
 down_revision = "0003"
 branch_labels = None
@@ -225,7 +224,6 @@ def upgrade() -> None:
         batch_op.create_foreign_key(
             batch_op.f("fk_leads_case_id_cases"), "cases", ["case_id"], ["id"]
         )
-
 
 
 def downgrade() -> None:
