@@ -98,6 +98,7 @@ def mark_rectified(
 ) -> CaseMeasure:
     """整改到位: the rectification order was complied with on a date."""
     case, measure = _measure_of(db, actor, case_id, measure_id)
+    _ensure_open(case)
     if measure.kind != "rectification_order" or measure.rectified_on is not None:
         raise invalid("只有尚未整改到位的责令整改可以登记整改到位。")
     if on_date < measure.taken_on:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from fangfei.auth import policy
+from fangfei.cases import deadlines as case_deadlines
 from fangfei.deps import ActorDep, SessionDep
 from fangfei.entities import service as entities
 from fangfei.leads import service as leads
@@ -27,6 +30,10 @@ def dashboard(request: Request, db: SessionDep, actor: ActorDep) -> Response:
     if policy.can(actor, "lead.view"):
         context["lead_charts"] = _lead_charts(db, actor)
         context["deadlines"] = leads.deadline_counts(db, actor=actor)
+    if policy.can(actor, "case.view"):
+        found = case_deadlines.due_soon(db, actor=actor, today=date.today())
+        late = sum(d.overdue(date.today()) for d in found)
+        context["case_deadlines"] = {"overdue": late, "due_soon": len(found) - late}
     return render(request, "dashboard.html", context, actor=actor)
 
 
