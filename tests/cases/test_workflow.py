@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from fangfei.audit.models import AuditEvent
 from fangfei.cases import measures, procedure, service
 from fangfei.cases.models import Case, CaseDocument
-from fangfei.cases.schemas import CaseOpen, MeasureIn, StepIn
+from fangfei.cases.schemas import CaseOpen, CaseUpdate, MeasureIn, StepIn
 from fangfei.errors import FangfeiError
 from fangfei.security.crypto import FieldCipher
 from tests.cases.helpers import judged_lead, open_case
@@ -261,3 +261,21 @@ def test_a_measure_voided_is_kept_with_its_reason(
     measures.void_measure(db, actor=office, case_id=case.id, measure_id=fine.id, reason="录入错误")
     assert measures.measures_of(db, case) == []
     assert (fine.voided_at is not None, fine.void_reason) == (True, "录入错误")
+
+
+def test_facts_are_updated_with_old_and_new_values_audited(
+    db: Session, county: County, cipher: FieldCipher
+) -> None:
+    case = open_case(db, county, cipher)
+    office = _office(county)
+    with pytest.raises(FangfeiError) as caught:
+        service.update(db, actor=office, case_id=case.id,
+                       data=CaseUpdate(officer_user_id=county.users["market"].id))  # fmt: skip
+    assert [str(p) for p in caught.value.problems] == [
+        "字段“officer_user_id”：承办人须是主办地处非办的在职人员"
+    ]
+    data = CaseUpdate(amount_yuan=Decimal("120000000"), officer_user_id=county.users["office"].id)
+    service.update(db, actor=office, case_id=case.id, data=data)
+    assert (case.over_100m, case.officer.username if case.officer else None) == (True, "office")
+    row = db.scalars(select(AuditEvent).where(AuditEvent.action == "case.update")).one()
+    assert row.detail["amount_yuan"] == {"from": "2500000.00", "to": "120000000"}

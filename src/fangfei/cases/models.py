@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from fangfei.auth.models import User
 from fangfei.db import Base, UtcDateTime, utcnow
 from fangfei.reference.models import Jurisdiction
 
@@ -75,6 +76,7 @@ class Case(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
     jurisdiction: Mapped[Jurisdiction] = relationship()
+    officer: Mapped[User | None] = relationship()
 
     @property
     def over_100m(self) -> bool:

@@ -156,6 +156,7 @@ def _detail_context(request: Request, db: SessionDep, actor: Actor, case: Case) 
         "procedure_next": manual_steps(case, "procedure") if manages else [],
         "criminal_next": manual_steps(case, "criminal") if manages else [],
         "manages": manages,
+        "officers": service.officers(db, case) if manages else [],
         "event_label": event_label,
         "generated_kinds": documents.GENERATED_KINDS,
         "uploaded_kinds": documents.UPLOADED_KINDS,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from fangfei.audit import service as audit
 from fangfei.auth import policy
+from fangfei.auth.models import User
 from fangfei.auth.roles import Actor, Role
 from fangfei.cases.models import KEY_CASE_AMOUNT_YUAN, Case, CaseEvent, CasePlace, CaseSubject
 from fangfei.cases.schemas import CaseAssigned, CaseFilter, CaseOpen, CaseUpdate, PlaceIn, SubjectIn
@@ -159,10 +160,24 @@ def open_assigned(db: Session, *, actor: Actor, data: CaseAssigned) -> Case:
     return case
 
 
+def officers(db: Session, case: Case) -> list[User]:
+    """The lead-office staff of the case's lead place, who may be its responsible officer."""
+    stmt = select(User).where(
+        User.role == Role.LEAD_OFFICE.value,
+        User.active.is_(True),
+        User.jurisdiction_id == case.jurisdiction_id,
+    )
+    return list(db.scalars(stmt.order_by(User.username)))
+
+
 def update(db: Session, *, actor: Actor, case_id: int, data: CaseUpdate) -> Case:
     """Change the facts of a case (lead place only); the audit row keeps old and new values."""
     case = get_or_raise(db, actor=actor, case_id=case_id, action="case.manage")
     ensure_lead_place(db, actor, case, "案件信息")
+    officer_id = data.officer_user_id
+    if officer_id is not None and officer_id not in {u.id for u in officers(db, case)}:
+        problem = FieldProblem("officer_user_id", "承办人须是主办地处非办的在职人员")
+        raise invalid("案件信息有误，未保存。", [problem])
     changes: dict[str, Any] = {}
     for name, value in data.model_dump(exclude_unset=True).items():
         old = getattr(case, name)
