@@ -10,6 +10,7 @@ from fangfei.audit import service as audit
 from fangfei.auth import service as auth
 from fangfei.auth.roles import LOGIN_ROLES
 from fangfei.backup import cli as backup_cli
+from fangfei.cases import cli as cases_cli
 from fangfei.cli_support import console, fail
 from fangfei.db import unit_of_work
 from fangfei.demo import cli as demo_cli
@@ -41,6 +42,7 @@ app.add_typer(entities_cli.app, name="entities")
 app.add_typer(workdays_cli.app, name="calendar")
 app.add_typer(leads_cli.ledger_app, name="ledger")
 app.add_typer(leads_cli.leads_app, name="leads")
+app.add_typer(cases_cli.app, name="case")
 app.add_typer(refunds_cli.app, name="refund")
 app.add_typer(screening_cli.app, name="screen")
 app.add_typer(monitoring_cli.tx_app, name="tx")

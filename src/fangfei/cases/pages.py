@@ -41,14 +41,6 @@ from fangfei.web.render import render
 
 router = APIRouter(include_in_schema=False)
 M = TypeVar("M", bound=BaseModel)
-FLAG_LABELS = {
-    "over_100m": "亿元以上",
-    "long_running": "五年以上",
-    "supervised": "国家处非联办督办",
-    "cross_province": "跨省",
-    "cross_county": "跨县",
-    "cross_township": "跨乡镇",
-}
 
 
 def labels(db: SessionDep) -> dict[str, Any]:
@@ -63,7 +55,7 @@ def labels(db: SessionDep) -> dict[str, Any]:
         "place_role_labels": service.PLACE_ROLE_LABELS,
         "reach_labels": service.REACH_LABELS,
         "mode_labels": service.MODE_LABELS,
-        "flag_labels": FLAG_LABELS,
+        "flag_labels": service.FLAG_LABELS,
         "role_names": reference.names(db, "participant_role"),
         "measure_names": reference.names(db, "admin_measure"),
         "document_kinds": documents.DOCUMENT_KINDS,
@@ -107,7 +99,7 @@ def key_cases(request: Request, db: SessionDep, actor: ActorDep) -> Response:
     """重点案件: 亿元以上, 五年以上, nationally supervised and cross-province cases."""
     cutoff = _cutoff(request)
     groups = [
-        (FLAG_LABELS[flag], service.list_for(db, actor=actor, cutoff=cutoff, overdue_ids=None,
+        (service.FLAG_LABELS[flag], service.list_for(db, actor=actor, cutoff=cutoff, overdue_ids=None,
                                              filters=CaseFilter(flag=flag, per_page=200)))
         for flag in ("over_100m", "long_running", "supervised", "cross_province")
     ]  # fmt: skip

@@ -32,6 +32,14 @@ PATH_LABELS = {"administrative": "行政", "criminal": "刑事"}
 PLACE_ROLE_LABELS = {"assisting": "协办地", "registration": "注册地"}
 REACH_LABELS = {"township": "跨乡镇", "county": "跨县（市、区）", "province": "跨省"}
 MODE_LABELS = {"industry": "行业执法调查", "special": "专项调查"}
+FLAG_LABELS = {
+    "over_100m": "亿元以上",
+    "long_running": "五年以上",
+    "supervised": "国家处非联办督办",
+    "cross_province": "跨省",
+    "cross_county": "跨县",
+    "cross_township": "跨乡镇",
+}
 
 
 def next_number(db: Session, year: int) -> str:
