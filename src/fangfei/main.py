@@ -18,6 +18,7 @@ from fangfei import __version__
 from fangfei.auth import pages as auth_pages
 from fangfei.auth import views as auth_views
 from fangfei.cases import pages as case_pages
+from fangfei.cases import template_pages
 from fangfei.cases import views as case_views
 from fangfei.config import Settings, get_settings
 from fangfei.db import make_engine, make_sessionmaker
@@ -131,6 +132,7 @@ def create_app(
         lead_public.router,
         screening_pages.router,
         case_pages.router,
+        template_pages.router,
     ):
         app.include_router(pages)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

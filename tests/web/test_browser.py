@@ -25,7 +25,7 @@ pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
-ADMIN_NAV = ["工作台", "筛查工具", "用户管理", "基础数据", "我的账号"]
+ADMIN_NAV = ["工作台", "筛查工具", "用户管理", "基础数据", "文书模板", "我的账号"]
 WORK_NAV = ["工作台", "风险线索", "主体档案", "筛查工具", "基础数据", "我的账号"]
 CASE_NAV = ["工作台", "风险线索", "案件处置", "主体档案", "筛查工具", "基础数据", "我的账号"]
 LEDGER_NAV = [
@@ -57,6 +57,7 @@ NAV_TARGETS = {
     "筛查工具": "/screening",
     "用户管理": "/admin/users",
     "基础数据": "/admin/reference",
+    "文书模板": "/admin/templates",
     "我的账号": "/account",
 }
 

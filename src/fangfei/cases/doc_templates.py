@@ -33,6 +33,7 @@ from docx.text.run import Run
 from fangfei.errors import FangfeiError, FieldProblem, invalid
 
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
+_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can carry
 
 PLACEHOLDERS: dict[str, str] = {
     "案件编号": "案件编号，如 AJ2026-000012",
@@ -222,6 +223,17 @@ def default_template(kind: str) -> bytes:
     _add(document, "date", "{文书日期}")
     out = BytesIO()
     document.save(out)
+    return _without_timestamps(out.getvalue())
+
+
+def _without_timestamps(package: bytes) -> bytes:
+    """The same Word package with every zip entry dated 1980-01-01, so that the shipped default
+    of a kind is byte-for-byte the same file (and hash) whenever and wherever it is built."""
+    out = BytesIO()
+    with zipfile.ZipFile(BytesIO(package)) as source, zipfile.ZipFile(out, "w") as target:
+        for entry in source.infolist():
+            target.writestr(zipfile.ZipInfo(entry.filename, date_time=_EPOCH), source.read(entry),
+                            compress_type=zipfile.ZIP_DEFLATED)  # fmt: skip
     return out.getvalue()
 
 

@@ -29,6 +29,7 @@ NAV = [
     ("/screening", "筛查工具", "screening.use"),
     ("/admin/users", "用户管理", "user.view"),
     ("/admin/reference", "基础数据", "reference.view"),
+    ("/admin/templates", "文书模板", "case.template"),
     ("/account", "我的账号", "token.manage_own"),
 ]
 
