@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -17,8 +18,12 @@ from fangfei.audit.models import AuditEvent
 from fangfei.auth import service as auth
 from fangfei.auth.models import User
 from fangfei.auth.roles import LOGIN_ROLES, Role, system_actor
+from fangfei.cases import deadlines, documents
+from fangfei.cases.models import Case, CaseDocument, CaseMeasure, CasePlace
+from fangfei.cases.workflow import CRIMINAL_LABELS, FINAL_STAGES, STAGE_LABELS
 from fangfei.cli import app
 from fangfei.config import get_settings
+from fangfei.demo.cases import JOURNEYS
 from fangfei.demo.county import (
     COUNTY_CODE,
     DEMO_LOGINS,
@@ -40,10 +45,17 @@ from tests.county import County
 
 ACTOR = system_actor("demo-test")
 SMALL = {"enterprises": 200, "persons": 50, "leads": 120}
+FILES = Path("files")  # the demo's stored documents: a fresh directory for each test, see below
+
+
+@pytest.fixture(autouse=True)
+def _fresh_files(tmp_path: Path) -> None:
+    global FILES
+    FILES = tmp_path / "files"
 
 
 def _load(db: Session, cipher: FieldCipher, **sizes: int) -> DemoSummary:
-    return build_demo(db, actor=ACTOR, cipher=cipher, **{**SMALL, **sizes})
+    return build_demo(db, actor=ACTOR, cipher=cipher, files_root=FILES, **{**SMALL, **sizes})
 
 
 def _snapshot(db: Session) -> list[tuple[str, str | None]]:
@@ -57,7 +69,7 @@ def _load_and_forget(
 ) -> tuple[DemoSummary, list[tuple[str, str | None]]]:
     """Build the demo in a savepoint, read it back, and roll it away again."""
     nested = db.begin_nested()
-    summary = build_demo(db, actor=ACTOR, cipher=cipher, seed=seed, **SMALL)
+    summary = build_demo(db, actor=ACTOR, cipher=cipher, seed=seed, files_root=FILES, **SMALL)
     snapshot = _snapshot(db)
     nested.rollback()
     return summary, snapshot
@@ -216,3 +228,23 @@ def test_the_demo_leads_cover_every_status_channel_source_and_some_are_overdue(
     assert len(set(keys)) < len(keys)  # the same subject reported more than once
     events = db.scalar(select(func.count()).select_from(LeadEvent))
     assert events is not None and events > len(leads)
+
+
+def test_the_demo_cases_reach_every_stage_of_both_tracks(db: Session, cipher: FieldCipher) -> None:
+    summary = _load(db, cipher)
+    cases = db.scalars(select(Case).order_by(Case.id)).all()
+    assert len(cases) == summary.cases >= len(JOURNEYS)
+    assert {c.stage for c in cases} == set(STAGE_LABELS)
+    assert {c.criminal_stage for c in cases} - {None} == set(CRIMINAL_LABELS)
+    kinds = {m.kind for m in db.scalars(select(CaseMeasure))}
+    assert kinds == {"risk_notice", "warning_interview", "rectification_order", "fine"}
+    today = date.today()
+    overdue = deadlines.overdue_case_ids(db, actor=ACTOR, today=today)
+    assert overdue and all(db.get(Case, i).stage not in FINAL_STAGES for i in overdue)  # type: ignore[union-attr]
+    assert any(c.over_100m and c.supervised_nationally for c in cases)
+    assert db.scalar(select(func.count()).select_from(CasePlace)) == 1
+    for doc in db.scalars(select(CaseDocument)):
+        content = documents.read_document(FILES, doc)
+        assert hashlib.sha256(content).hexdigest() == doc.sha256
+    reported = [c for c in cases if c.stage in ("reported", "closed")]
+    assert all(documents.latest(db, c, "disposal_report") for c in reported)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Table, func, insert, select
@@ -25,6 +26,7 @@ from fangfei.auth import service as auth
 from fangfei.auth.models import User
 from fangfei.auth.roles import Actor, Role
 from fangfei.db import Base, utcnow
+from fangfei.demo.cases import build_demo_cases
 from fangfei.demo.draw import Draw
 from fangfei.demo.leads import DEMO_LEADS, build_demo_leads
 from fangfei.entities.identifiers import check_uscc
@@ -152,6 +154,7 @@ class DemoSummary:
     import_batch_id: int
     dataset_sha256: str
     leads: int
+    cases: int
     logins: tuple[DemoLogin, ...] = DEMO_LOGINS
 
 
@@ -436,8 +439,10 @@ def build_demo(
     seed: int = DEFAULT_SEED,
     enterprises: int = 20000,
     persons: int = 5000,
+    files_root: Path,
     leads: int = DEMO_LEADS,
     progress: Progress | None = None,
+    today: date | None = None,
 ) -> DemoSummary:
     """Load the demo county into an empty database, in the caller's transaction."""
     ensure_empty(db)
@@ -449,13 +454,16 @@ def build_demo(
     accounts = _load_accounts(db, draw, loaded, progress)
     _create_users(db, actor, (county, townships[0]), progress)
     _tick(progress, "登记风险线索", 0, 1)
-    build_demo_leads(db, actor=actor, cipher=cipher, seed=seed, count=leads)
+    today = today or date.today()
+    build_demo_leads(db, actor=actor, cipher=cipher, seed=seed, count=leads, today=today)
     _tick(progress, "登记风险线索", 1, 1)
+    cases = build_demo_cases(db, actor=actor, files_root=files_root, today=today)
     summary = DemoSummary(
         seed=seed, county_id=county.id, townships=len(townships), enterprises=enterprises,
         persons=persons, flagged_enterprises=loaded.flagged(loaded.enterprises),
         flagged_persons=loaded.flagged(loaded.persons), accounts=accounts,
         import_batch_id=loaded.batch.id, dataset_sha256=loaded.batch.sha256, leads=leads,
+        cases=cases,
     )  # fmt: skip
     detail = {k: v for k, v in vars(summary).items() if k != "logins"}
     detail["users"] = [login.username for login in DEMO_LOGINS]
