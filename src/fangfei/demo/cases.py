@@ -78,7 +78,7 @@ def _report_file(title: str) -> bytes:
 
 
 def _cases(db: Session, actor: Actor, today: date) -> list[Case]:
-    """The demo's cases, with cases assigned from above for the journeys they do not cover."""
+    """The demo's cases, and cases assigned from above for the journeys they do not cover."""
     found = list(db.scalars(select(Case).order_by(Case.id)))
     county = next(j for j in reference.jurisdictions(db) if j.level == "county")
     for n in range(len(found), len(JOURNEYS)):
@@ -88,7 +88,7 @@ def _cases(db: Session, actor: Actor, today: date) -> list[Case]:
             subject_name=f"示范县汇金投资咨询有限公司（{n + 1}）",
             amount_yuan=Decimal("3600000") * (n + 1), people_count=40 + n,
             facts="以养老投资、高额返利为名向社会公众吸收资金。")))  # fmt: skip
-    return found[: len(JOURNEYS)]
+    return found
 
 
 def _move(
@@ -143,7 +143,10 @@ def _extra(db: Session, actor: Actor, case: Case, name: str, on: date) -> None:
 
 def build_demo_cases(db: Session, *, actor: Actor, files_root: Path, today: date) -> int:
     """Carry the demo's cases to every stage; returns how many cases the demo has."""
-    for case, journey in zip(_cases(db, actor, today), JOURNEYS, strict=True):
+    cases = _cases(db, actor, today)
+    # Past the scripted journeys, every other case has been accepted and is under investigation.
+    rest = [[ACCEPT] if i % 2 else [] for i in range(len(cases) - len(JOURNEYS))]
+    for case, journey in zip(cases, [*JOURNEYS, *rest], strict=True):
         officers = service.officers(db, case)
         if officers:
             service.update(db, actor=actor, case_id=case.id,
@@ -153,4 +156,4 @@ def build_demo_cases(db: Session, *, actor: Actor, files_root: Path, today: date
         for i, move in enumerate(journey, start=1):
             on = min(today, start + timedelta(days=gap * i))
             _move(db, actor, case, move, on, today, files_root)
-    return len(list(db.scalars(select(Case.id))))
+    return len(cases)
