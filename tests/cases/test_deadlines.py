@@ -24,7 +24,7 @@ def _end_disposal(db: Session, county: County, case: Case, on: date) -> None:
     office = actor_of(county.users["office"])
     for name, data in (("accept", {"investigation_mode": "special"}), ("end_disposal", {})):
         procedure.take_step(db, actor=office, case_id=case.id, track="procedure", step=name,
-                            data=StepIn.model_validate({"on_date": on, **data}))  # fmt: skip
+                            data=StepIn.model_validate({"on_date": on, **data}), today=on)  # fmt: skip
 
 
 def _rectify(db: Session, county: County, case: Case, on: date, n: int) -> None:

@@ -126,7 +126,7 @@ def test_the_ten_steps_in_order_with_their_requirements(
         == "不能“报送处置报告”：报送前须先生成处置报告。"
     )
     add_document(db, case, "disposal_report")
-    step(db, county, case, "procedure", "report")
+    step(db, county, case, "procedure", "report", on_date=date(2025, 10, 10))
     step(db, county, case, "procedure", "close", on_date=date(2025, 12, 1))
     assert (case.stage, case.disposal_ended_on, case.closed_on) == (
         "closed",
@@ -181,20 +181,21 @@ def test_administrative_first_then_criminal_keeps_both(
     )
     step(db, county, case, "criminal", "file", on_date=date(2025, 10, 9))
     assert (case.filed_on, case.stage) == (date(2025, 10, 9), "filed")
-    step(db, county, case, "criminal", "investigate", arrests=3)
-    step(db, county, case, "criminal", "prosecute")
-    step(db, county, case, "criminal", "try")
+    step(db, county, case, "criminal", "investigate", on_date=date(2025, 10, 9), arrests=3)
+    step(db, county, case, "criminal", "prosecute", on_date=date(2025, 10, 20))
+    step(db, county, case, "criminal", "try", on_date=date(2025, 10, 30))
     step(db, county, case, "procedure", "end_disposal", on_date=date(2025, 11, 3))
     add_document(db, case, "disposal_report")
-    step(db, county, case, "procedure", "report")
+    step(db, county, case, "procedure", "report", on_date=date(2025, 11, 10))
     assert (
         refused(db, county, case, "procedure", "close")
         == "不能“结案”：刑事部分尚未结案，案件不能结案。"
     )
     step(db, county, case, "criminal", "enforce", on_date=date(2025, 12, 2),
          amount_yuan=Decimal("800000.00"))  # fmt: skip
-    step(db, county, case, "criminal", "close", amount_yuan=Decimal("200000.00"))
-    step(db, county, case, "procedure", "close")
+    step(db, county, case, "criminal", "close", on_date=date(2025, 12, 2),
+         amount_yuan=Decimal("200000.00"))  # fmt: skip
+    step(db, county, case, "procedure", "close", on_date=date(2025, 12, 3))
     assert (case.arrests, case.enforced_yuan, case.judgement_on, case.criminal_stage) == (
         3,
         Decimal("1000000.00"),
@@ -205,6 +206,32 @@ def test_administrative_first_then_criminal_keeps_both(
     assert ("measure", "warning_interview") in tracks
     assert tracks.index(("measure", "warning_interview")) < tracks.index(("criminal", "refer"))
     assert ("procedure", "file_by_police") in tracks
+
+
+def test_a_step_is_dated_between_the_step_before_it_and_today(
+    db: Session, county: County, cipher: FieldCipher
+) -> None:
+    case = open_case(db, county, cipher)
+    step(db, county, case, "procedure", "accept", investigation_mode="special")
+    with pytest.raises(FangfeiError) as early:
+        step(db, county, case, "procedure", "characterise", characterisation="认定意见书",
+             on_date=date(2025, 9, 25))  # fmt: skip
+    assert [str(p) for p in early.value.problems] == [
+        "字段“on_date”：日期不能早于本路径上一步的日期（2025-09-26）"
+    ]
+    with pytest.raises(FangfeiError) as future:
+        procedure.take_step(db, actor=_office(county), case_id=case.id, track="procedure",
+                            step="characterise", today=date(2025, 10, 1),
+                            data=StepIn(on_date=date(2025, 10, 2), characterisation="认定意见书"))  # fmt: skip
+    assert [str(p) for p in future.value.problems] == ["字段“on_date”：日期不能晚于今天"]
+    # The criminal path keeps its own dates: a referral may be dated before the characterisation.
+    step(db, county, case, "procedure", "characterise", characterisation="认定意见书",
+         on_date=date(2025, 10, 1))  # fmt: skip
+    step(db, county, case, "criminal", "refer", on_date=date(2025, 9, 28))
+    assert [e.on_date for e in service.timeline(db, case)][1:] == [
+        date(2025, 9, 26), date(2025, 9, 28), date(2025, 10, 1)
+    ]  # fmt: skip
+    assert case.stage == "characterised"
 
 
 def test_acceptance_may_refer_to_the_judiciary_or_end(

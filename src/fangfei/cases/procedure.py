@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fangfei.auth.roles import Actor
 from fangfei.cases import service
-from fangfei.cases.models import Case, CaseDocument, CaseMeasure
+from fangfei.cases.models import Case, CaseDocument, CaseEvent, CaseMeasure
 from fangfei.cases.schemas import StepIn
 from fangfei.cases.workflow import (
     AUTOMATIC_STEPS,
@@ -88,6 +88,19 @@ def _check(db: Session, case: Case, track: str, step: str, data: StepIn) -> None
         raise FangfeiError("invalid_transition", f"不能“{steps[step]}”：{reason}", 409)
 
 
+def _check_date(db: Session, case: Case, track: str, on: date, today: date) -> None:
+    """A step is dated no later than today and no earlier than the step before it on its track."""
+    if on > today:
+        raise invalid("未保存：日期有误。", [FieldProblem("on_date", "日期不能晚于今天")])
+    stmt = select(func.max(CaseEvent.on_date)).where(
+        CaseEvent.case_id == case.id, CaseEvent.track == track, CaseEvent.action != "open"
+    )
+    last = db.scalar(stmt)
+    if last is not None and on < last:
+        reason = f"日期不能早于本路径上一步的日期（{last.isoformat()}）"
+        raise invalid("未保存：日期有误。", [FieldProblem("on_date", reason)])
+
+
 def _apply_procedure(db: Session, case: Case, step: str, data: StepIn, on: date) -> None:
     if step == "accept":
         case.acceptance_outcome, case.accepted_on = "accepted", on
@@ -146,11 +159,13 @@ def take_step(
         raise not_found("办理环节", track)
     case = service.get_or_raise(db, actor=actor, case_id=case_id, action="case.manage")
     service.ensure_lead_place(db, actor, case, "推进案件程序")
-    on = data.on_date or today or date.today()
+    today = today or date.today()
+    on = data.on_date or today
     if step in AUTOMATIC_STEPS:
         message = "立案侦查随公安立案自动记录：请在刑事办理中登记“公安立案”。"
         raise FangfeiError("invalid_transition", message, 409)
     _check(db, case, track, step, data)
+    _check_date(db, case, track, on, today)
     advance(
         db, actor=actor, case=case, track=track, step=step, on_date=on,
         jurisdiction_id=actor.jurisdiction_id, document_no=data.document_no,

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy import case as when
 from sqlalchemy.orm import Session
 
 from fangfei.audit import service as audit
@@ -306,9 +307,14 @@ def leads_of(db: Session, case: Case) -> list[Lead]:
 
 
 def timeline(db: Session, case: Case) -> list[CaseEvent]:
-    """Every event of the case, oldest first."""
+    """Every event of the case: its opening first, then in the order they happened.
+
+    Steps may be entered after the fact with an earlier date (a case taken over from a paper
+    ledger), so the date orders them; entry order breaks ties within a day.
+    """
+    opening_first = when((CaseEvent.action == "open", 0), else_=1)
     stmt = select(CaseEvent).where(CaseEvent.case_id == case.id)
-    return list(db.scalars(stmt.order_by(CaseEvent.id)))
+    return list(db.scalars(stmt.order_by(opening_first, CaseEvent.on_date, CaseEvent.id)))
 
 
 def reach_of(places: list[CasePlace]) -> str | None:
