@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
@@ -50,7 +51,7 @@ def forbidden(call: object) -> str:
 
 
 def test_an_assisting_county_shares_its_part_but_does_not_dispose(
-    db: Session, county: County, cipher: FieldCipher
+    db: Session, county: County, cipher: FieldCipher, files: Path
 ) -> None:
     neighbour = neighbour_office(db)
     case = shared_case(db, county, cipher, neighbour)
@@ -78,7 +79,7 @@ def test_an_assisting_county_shares_its_part_but_does_not_dispose(
                                                     data=decision)) == message  # fmt: skip
     assert forbidden(lambda: procedure.take_step(
         db, actor=neighbour, case_id=case.id, track="procedure", step="accept",
-        data=StepIn(investigation_mode="special"),
+        data=StepIn(investigation_mode="special"), files_root=files,
     )).endswith("推进案件程序只能由主办地（测试县）决定，协办地不能单方处置")  # fmt: skip
     office = actor_of(county.users["office"])
     event = measures.decide_assets(db, actor=office, case_id=case.id, data=decision)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -20,11 +21,12 @@ from tests.county import County
 from tests.leads.helpers import actor_of
 
 
-def _end_disposal(db: Session, county: County, case: Case, on: date) -> None:
+def _end_disposal(db: Session, files: Path, county: County, case: Case, on: date) -> None:
     office = actor_of(county.users["office"])
     for name, data in (("accept", {"investigation_mode": "special"}), ("end_disposal", {})):
         procedure.take_step(db, actor=office, case_id=case.id, track="procedure", step=name,
-                            data=StepIn.model_validate({"on_date": on, **data}), today=on)  # fmt: skip
+                            data=StepIn.model_validate({"on_date": on, **data}), today=on,
+                            files_root=files)  # fmt: skip
 
 
 def _rectify(db: Session, county: County, case: Case, on: date, n: int) -> None:
@@ -39,12 +41,12 @@ def _due(db: Session, case: Case, today: date) -> list[tuple[str, date, bool]]:
 
 
 def test_report_and_rectification_across_national_day(
-    db: Session, county: County, cipher: FieldCipher
+    db: Session, county: County, cipher: FieldCipher, files: Path
 ) -> None:
     case = open_case(db, county, cipher)
     # National Day 2025: 1-8 October off; Sunday 28 September and Saturday 11 October worked.
     _rectify(db, county, case, date(2025, 9, 26), 10)
-    _end_disposal(db, county, case, date(2025, 9, 26))
+    _end_disposal(db, files, county, case, date(2025, 9, 26))
     assert _due(db, case, date(2025, 10, 20)) == [
         ("rectification", date(2025, 10, 16), False),
         ("national_update", date(2025, 10, 28), False),
@@ -62,10 +64,10 @@ def test_rectification_across_the_spring_festival(
 
 
 def test_unpublished_year_is_provisional_until_the_schedule_is_entered(
-    db: Session, county: County, cipher: FieldCipher
+    db: Session, county: County, cipher: FieldCipher, files: Path
 ) -> None:
     case = open_case(db, county, cipher)
-    _end_disposal(db, county, case, date(2026, 12, 21))
+    _end_disposal(db, files, county, case, date(2026, 12, 21))
     before = _due(db, case, date(2026, 12, 22))
     # 2027 is provisional: New Year's Day off, no adjusted working days yet.
     assert ("report", date(2027, 2, 2), True) in before

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from fangfei.audit.models import AuditEvent
 from fangfei.cases import doc_templates, documents, service, workflow
 from fangfei.cases.models import Case, CaseEvent, CaseMeasure
-from fangfei.config import Settings
 from fangfei.errors import FangfeiError
 from fangfei.leads.attachments import Upload
 from fangfei.security.crypto import FieldCipher
@@ -66,11 +65,6 @@ def _measure(db: Session, case: Case, **values: object) -> CaseMeasure:
     db.add(measure)
     db.flush()
     return measure
-
-
-@pytest.fixture
-def files(settings: Settings) -> Path:
-    return settings.files_dir
 
 
 def test_the_disposal_report_holds_its_required_contents(

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from io import BytesIO
+from pathlib import Path
 
+import docx
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fangfei.audit.models import AuditEvent
-from fangfei.cases import measures, procedure, service
+from fangfei.cases import documents, measures, procedure, service
 from fangfei.cases.models import Case, CaseDocument
 from fangfei.cases.schemas import CaseOpen, CaseUpdate, MeasureIn, StepIn
 from fangfei.errors import FangfeiError
@@ -24,18 +27,22 @@ def _office(county: County) -> object:
     return actor_of(county.users["office"])
 
 
-def step(db: Session, county: County, case: Case, track: str, name: str, **data: object) -> Case:
+def step(
+    db: Session, files: Path, county: County, case: Case, track: str, name: str, **data: object
+) -> Case:
     """Take a step as the lead office on 2025-09-26 unless a date is given."""
     values = {"on_date": date(2025, 9, 26), **data}
     return procedure.take_step(
         db, actor=_office(county), case_id=case.id, track=track, step=name,
-        data=StepIn.model_validate(values),
+        data=StepIn.model_validate(values), files_root=files,
     )  # fmt: skip
 
 
-def refused(db: Session, county: County, case: Case, track: str, name: str, **data: object) -> str:
+def refused(
+    db: Session, files: Path, county: County, case: Case, track: str, name: str, **data: object
+) -> str:
     with pytest.raises(FangfeiError) as caught:
-        step(db, county, case, track, name, **data)
+        step(db, files, county, case, track, name, **data)
     assert caught.value.status == 409
     return caught.value.message
 
@@ -95,45 +102,62 @@ def test_two_leads_make_one_case_with_summed_figures(
 
 
 def test_the_ten_steps_in_order_with_their_requirements(
-    db: Session, county: County, cipher: FieldCipher
+    db: Session, county: County, cipher: FieldCipher, files: Path
 ) -> None:
     case = open_case(db, county, cipher)
     with pytest.raises(FangfeiError) as missing:
-        step(db, county, case, "procedure", "accept")
+        step(db, files, county, case, "procedure", "accept")
     assert [str(p) for p in missing.value.problems] == [
         "字段“investigation_mode”：受理时须选择调查方式（行业执法调查或专项调查）"
     ]
-    step(db, county, case, "procedure", "accept", investigation_mode="special")
+    step(db, files, county, case, "procedure", "accept", investigation_mode="special")
     assert (case.stage, case.acceptance_outcome, case.accepted_on) == (
         "investigating",
         "accepted",
         date(2025, 9, 26),
     )
-    step(db, county, case, "procedure", "characterise", characterisation="认定意见书 X〔2025〕3号")
-    step(db, county, case, "procedure", "register")
-    step(db, county, case, "procedure", "announce")
-    step(db, county, case, "procedure", "audit")
-    assert refused(db, county, case, "procedure", "refund") == (
+    step(
+        db,
+        files,
+        county,
+        case,
+        "procedure",
+        "characterise",
+        characterisation="认定意见书 X〔2025〕3号",
+    )
+    step(db, files, county, case, "procedure", "register")
+    step(db, files, county, case, "procedure", "announce")
+    announcement = documents.latest(db, case, "announcement")
+    assert announcement is not None and announcement.generated
+    text = [
+        p.text
+        for p in docx.Document(BytesIO(documents.read_document(files, announcement))).paragraphs
+    ]
+    assert "被取缔对象：东城鑫盛财富管理有限公司" in text
+    assert text[-1] == "2025年9月26日"
+    step(db, files, county, case, "procedure", "audit")
+    assert refused(db, files, county, case, "procedure", "refund") == (
         "不能“清偿兑付”：清偿兑付前须上传审计报告和资产评估报告（审计评估）。"
     )
     add_document(db, case, "audit_report")
     add_document(db, case, "valuation_report")
-    step(db, county, case, "procedure", "refund")
-    step(db, county, case, "procedure", "stabilise")
-    step(db, county, case, "procedure", "end_disposal", on_date=date(2025, 9, 30))
+    step(db, files, county, case, "procedure", "refund")
+    step(db, files, county, case, "procedure", "stabilise")
+    step(db, files, county, case, "procedure", "end_disposal", on_date=date(2025, 9, 30))
     assert (
-        refused(db, county, case, "procedure", "report")
+        refused(db, files, county, case, "procedure", "report")
         == "不能“报送处置报告”：报送前须先生成处置报告。"
     )
     add_document(db, case, "disposal_report")
-    step(db, county, case, "procedure", "report", on_date=date(2025, 10, 10))
-    step(db, county, case, "procedure", "close", on_date=date(2025, 12, 1))
+    step(db, files, county, case, "procedure", "report", on_date=date(2025, 10, 10))
+    step(db, files, county, case, "procedure", "close", on_date=date(2025, 12, 1))
     assert (case.stage, case.disposal_ended_on, case.closed_on) == (
         "closed",
         date(2025, 9, 30),
         date(2025, 12, 1),
     )
-    trail = [(e.from_state, e.to_state) for e in service.timeline(db, case)][1:]
+    procedure_events = [e for e in service.timeline(db, case) if e.track == "procedure"]
+    trail = [(e.from_state, e.to_state) for e in procedure_events][1:]
     assert trail == [
         ("received", "investigating"), ("investigating", "characterised"),
         ("characterised", "registering"), ("registering", "announced"),
@@ -142,60 +166,62 @@ def test_the_ten_steps_in_order_with_their_requirements(
     ]  # fmt: skip
 
 
-def test_refused_transitions_say_why(db: Session, county: County, cipher: FieldCipher) -> None:
+def test_refused_transitions_say_why(
+    db: Session, county: County, cipher: FieldCipher, files: Path
+) -> None:
     case = open_case(db, county, cipher)
-    step(db, county, case, "procedure", "accept", investigation_mode="industry")
-    assert refused(db, county, case, "procedure", "refund") == (
+    step(db, files, county, case, "procedure", "accept", investigation_mode="industry")
+    assert refused(db, files, county, case, "procedure", "refund") == (
         "案件当前为“调查取证”，不能“清偿兑付”；此时可以：性质认定、清理登记、处置结束。"
     )
-    assert refused(db, county, case, "procedure", "close") == (
+    assert refused(db, files, county, case, "procedure", "close") == (
         "案件当前为“调查取证”，不能“结案”；此时可以：性质认定、清理登记、处置结束。"
     )
-    step(db, county, case, "procedure", "end_disposal")
-    assert refused(db, county, case, "procedure", "close") == (
+    step(db, files, county, case, "procedure", "end_disposal")
+    assert refused(db, files, county, case, "procedure", "close") == (
         "案件当前为“待报处置报告”，不能“结案”；此时可以：报送处置报告。"
     )
-    assert refused(db, county, case, "criminal", "file") == (
+    assert refused(db, files, county, case, "criminal", "file") == (
         "案件当前为“未移送公安”，不能“公安立案”；此时可以：移送公安。"
     )
-    assert refused(db, county, case, "procedure", "file_by_police") == (
+    assert refused(db, files, county, case, "procedure", "file_by_police") == (
         "立案侦查随公安立案自动记录：请在刑事办理中登记“公安立案”。"
     )
     assert case.stage == "reporting"
 
 
 def test_administrative_first_then_criminal_keeps_both(
-    db: Session, county: County, cipher: FieldCipher
+    db: Session, county: County, cipher: FieldCipher, files: Path
 ) -> None:
     case = open_case(db, county, cipher)
     office = _office(county)
-    step(db, county, case, "procedure", "accept", investigation_mode="industry")
+    step(db, files, county, case, "procedure", "accept", investigation_mode="industry")
     measures.record_measure(db, actor=office, case_id=case.id, data=MeasureIn(
         kind="warning_interview", taken_on=date(2025, 9, 1), target="法定代表人张某",
         document_no="约谈〔2025〕1号"))  # fmt: skip
-    step(db, county, case, "criminal", "refer", document_no="移送〔2025〕2号")
+    step(db, files, county, case, "criminal", "refer", document_no="移送〔2025〕2号")
     assert (case.path, case.administrative_first, case.criminal_stage) == (
         "criminal",
         True,
         "referred",
     )
-    step(db, county, case, "criminal", "file", on_date=date(2025, 10, 9))
+    step(db, files, county, case, "criminal", "file", on_date=date(2025, 10, 9))
     assert (case.filed_on, case.stage) == (date(2025, 10, 9), "filed")
-    step(db, county, case, "criminal", "investigate", on_date=date(2025, 10, 9), arrests=3)
-    step(db, county, case, "criminal", "prosecute", on_date=date(2025, 10, 20))
-    step(db, county, case, "criminal", "try", on_date=date(2025, 10, 30))
-    step(db, county, case, "procedure", "end_disposal", on_date=date(2025, 11, 3))
+    step(db, files, county, case, "criminal", "investigate", on_date=date(2025, 10, 9), arrests=3)
+    step(db, files, county, case, "criminal", "prosecute", on_date=date(2025, 10, 20))
+    step(db, files, county, case, "criminal", "try", on_date=date(2025, 10, 30))
+    step(db, files, county, case, "procedure", "end_disposal", on_date=date(2025, 11, 3))
     add_document(db, case, "disposal_report")
-    step(db, county, case, "procedure", "report", on_date=date(2025, 11, 10))
+    step(db, files, county, case, "procedure", "report", on_date=date(2025, 11, 10))
     assert (
-        refused(db, county, case, "procedure", "close")
+        refused(db, files, county, case, "procedure", "close")
         == "不能“结案”：刑事部分尚未结案，案件不能结案。"
     )
-    step(db, county, case, "criminal", "enforce", on_date=date(2025, 12, 2),
+    step(db, files, county, case, "criminal", "enforce", on_date=date(2025, 12, 2),
          amount_yuan=Decimal("800000.00"))  # fmt: skip
-    step(db, county, case, "criminal", "close", on_date=date(2025, 12, 2),
+    step(db, files, county, case, "criminal", "close", on_date=date(2025, 12, 2),
          amount_yuan=Decimal("200000.00"))  # fmt: skip
-    step(db, county, case, "procedure", "close", on_date=date(2025, 12, 3))
+    step(db, files, county, case, "procedure", "close", on_date=date(2025, 12, 3))
     assert (case.arrests, case.enforced_yuan, case.judgement_on, case.criminal_stage) == (
         3,
         Decimal("1000000.00"),
@@ -209,25 +235,25 @@ def test_administrative_first_then_criminal_keeps_both(
 
 
 def test_a_step_is_dated_between_the_step_before_it_and_today(
-    db: Session, county: County, cipher: FieldCipher
+    db: Session, county: County, cipher: FieldCipher, files: Path
 ) -> None:
     case = open_case(db, county, cipher)
-    step(db, county, case, "procedure", "accept", investigation_mode="special")
+    step(db, files, county, case, "procedure", "accept", investigation_mode="special")
     with pytest.raises(FangfeiError) as early:
-        step(db, county, case, "procedure", "characterise", characterisation="认定意见书",
+        step(db, files, county, case, "procedure", "characterise", characterisation="认定意见书",
              on_date=date(2025, 9, 25))  # fmt: skip
     assert [str(p) for p in early.value.problems] == [
         "字段“on_date”：日期不能早于本路径上一步的日期（2025-09-26）"
     ]
     with pytest.raises(FangfeiError) as future:
         procedure.take_step(db, actor=_office(county), case_id=case.id, track="procedure",
-                            step="characterise", today=date(2025, 10, 1),
+                            step="characterise", today=date(2025, 10, 1), files_root=files,
                             data=StepIn(on_date=date(2025, 10, 2), characterisation="认定意见书"))  # fmt: skip
     assert [str(p) for p in future.value.problems] == ["字段“on_date”：日期不能晚于今天"]
     # The criminal path keeps its own dates: a referral may be dated before the characterisation.
-    step(db, county, case, "procedure", "characterise", characterisation="认定意见书",
+    step(db, files, county, case, "procedure", "characterise", characterisation="认定意见书",
          on_date=date(2025, 10, 1))  # fmt: skip
-    step(db, county, case, "criminal", "refer", on_date=date(2025, 9, 28))
+    step(db, files, county, case, "criminal", "refer", on_date=date(2025, 9, 28))
     assert [e.on_date for e in service.timeline(db, case)][1:] == [
         date(2025, 9, 26), date(2025, 9, 28), date(2025, 10, 1)
     ]  # fmt: skip
@@ -235,10 +261,10 @@ def test_a_step_is_dated_between_the_step_before_it_and_today(
 
 
 def test_acceptance_may_refer_to_the_judiciary_or_end(
-    db: Session, county: County, cipher: FieldCipher
+    db: Session, county: County, cipher: FieldCipher, files: Path
 ) -> None:
     referred = open_case(db, county, cipher)
-    step(db, county, referred, "procedure", "refer_judiciary")
+    step(db, files, county, referred, "procedure", "refer_judiciary")
     assert (referred.stage, referred.acceptance_outcome, referred.criminal_stage) == (
         "investigating",
         "referred_judiciary",
@@ -246,11 +272,11 @@ def test_acceptance_may_refer_to_the_judiciary_or_end(
     )
     ended = open_case(db, county, cipher, subject_name="西城某某养老服务中心")
     with pytest.raises(FangfeiError) as missing:
-        step(db, county, ended, "procedure", "terminate")
+        step(db, files, county, ended, "procedure", "terminate")
     assert [p.field for p in missing.value.problems] == ["comment"]
-    step(db, county, ended, "procedure", "terminate", comment="经核查不属于非法金融活动")
+    step(db, files, county, ended, "procedure", "terminate", comment="经核查不属于非法金融活动")
     assert (ended.stage, ended.closed_on) == ("terminated", date(2025, 9, 26))
-    assert refused(db, county, ended, "criminal", "refer") == (
+    assert refused(db, files, county, ended, "criminal", "refer") == (
         "案件当前为“未移送公安”，不能“移送公安”；此时可以：无。"
     )
 

@@ -208,7 +208,8 @@ async def _apply(
     files_root = request.app.state.settings.files_dir
     if action == "step":
         procedure.take_step(db, actor=actor, case_id=case_id, track=values.get("track", ""),
-                            step=values.get("step", ""), data=_model(StepIn, values))  # fmt: skip
+                            step=values.get("step", ""), data=_model(StepIn, values),
+                            files_root=files_root)  # fmt: skip
     elif action == "measure":
         measures.record_measure(db, actor=actor, case_id=case_id, data=_model(MeasureIn, values))
     elif action in ("rectified", "measure_void"):

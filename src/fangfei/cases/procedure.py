@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fangfei.auth.roles import Actor
-from fangfei.cases import service
+from fangfei.cases import documents, service
 from fangfei.cases.models import Case, CaseDocument, CaseEvent, CaseMeasure
 from fangfei.cases.schemas import StepIn
 from fangfei.cases.workflow import (
@@ -152,9 +153,13 @@ def take_step(
     track: str,
     step: str,
     data: StepIn,
+    files_root: Path,
     today: date | None = None,
 ) -> Case:
-    """One step on the procedure or the criminal path, by the lead place only."""
+    """One step on the procedure or the criminal path, by the lead place only.
+
+    公告取缔 also generates the draft of the public announcement (文书 公告) dated that day.
+    """
     if track not in ("procedure", "criminal"):
         raise not_found("办理环节", track)
     case = service.get_or_raise(db, actor=actor, case_id=case_id, action="case.manage")
@@ -173,6 +178,9 @@ def take_step(
     )  # fmt: skip
     if track == "procedure":
         _apply_procedure(db, case, step, data, on)
+        if step == "announce":
+            documents.generate(db, actor=actor, case_id=case.id, kind="announcement",
+                               files_root=files_root, today=on)  # fmt: skip
         if step == "refer_judiciary":
             advance(db, actor=actor, case=case, track="criminal", step="refer", on_date=on,
                     jurisdiction_id=actor.jurisdiction_id, comment="受理时移送司法机关")  # fmt: skip

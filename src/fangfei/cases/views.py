@@ -109,10 +109,19 @@ def timeline(case_id: int, db: SessionDep, actor: ActorDep) -> list[dict[str, An
 
 @router.post("/cases/{case_id}/steps/{track}/{step}", response_model=CaseRead, summary="推进程序")
 def take_step(
-    case_id: int, track: str, step: str, body: StepIn, db: SessionDep, actor: ActorDep
+    case_id: int,
+    track: str,
+    step: str,
+    body: StepIn,
+    request: Request,
+    db: SessionDep,
+    actor: ActorDep,
 ) -> Case:
-    """One step of the procedure (track ``procedure``) or the criminal path (``criminal``)."""
-    return procedure.take_step(db, actor=actor, case_id=case_id, track=track, step=step, data=body)
+    """One step of the procedure (track ``procedure``) or the criminal path (``criminal``).
+
+    公告取缔 also generates the announcement draft among the case's documents."""
+    return procedure.take_step(db, actor=actor, case_id=case_id, track=track, step=step,
+                               data=body, files_root=request.app.state.settings.files_dir)  # fmt: skip
 
 
 @router.get("/cases/{case_id}/measures", summary="处置措施")

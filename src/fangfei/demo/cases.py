@@ -98,7 +98,8 @@ def _move(
     if kind in ("P", "C"):
         track = "procedure" if kind == "P" else "criminal"
         data = STEP_VALUES.get(name, StepIn()).model_copy(update={"on_date": on})
-        procedure.take_step(db, actor=actor, case_id=case.id, track=track, step=name, data=data)
+        procedure.take_step(db, actor=actor, case_id=case.id, track=track, step=name, data=data,
+                            files_root=files_root)  # fmt: skip
     elif kind == "M":
         _measure(db, actor, case, name, on, today)
     elif name == "reports":
