@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
+from io import BytesIO
 from pathlib import Path
 
+import docx
 import pytest
 from sqlalchemy.orm import Session
 
 from fangfei.auth import policy
 from fangfei.auth import service as auth
 from fangfei.auth.roles import Actor, Role, system_actor
-from fangfei.cases import measures, procedure, service
+from fangfei.cases import documents, measures, procedure, service
 from fangfei.cases.models import Case
 from fangfei.cases.schemas import AssetDecisionIn, CaseFilter, MeasureIn, NoteIn, PlaceIn, StepIn
 from fangfei.errors import FangfeiError
@@ -84,6 +86,37 @@ def test_an_assisting_county_shares_its_part_but_does_not_dispose(
     office = actor_of(county.users["office"])
     event = measures.decide_assets(db, actor=office, case_id=case.id, data=decision)
     assert (event.track, event.comment) == ("asset", "拍卖查封的车辆")
+
+
+def test_an_assisting_county_issues_notices_of_its_own_measures_only(
+    db: Session, county: County, cipher: FieldCipher, files: Path
+) -> None:
+    neighbour = neighbour_office(db)
+    case = shared_case(db, county, cipher, neighbour)
+    office = actor_of(county.users["office"])
+    own = measures.record_measure(db, actor=neighbour, case_id=case.id, data=MeasureIn(
+        kind="risk_notice", taken_on=date(2025, 9, 1), target="邻县分店"))  # fmt: skip
+    leads = measures.record_measure(db, actor=office, case_id=case.id, data=MeasureIn(
+        kind="risk_notice", taken_on=date(2025, 9, 2), target="东城总店"))  # fmt: skip
+
+    def issue(actor: Actor, kind: str, measure_id: int | None = None) -> list[str]:
+        doc = documents.generate(db, actor=actor, case_id=case.id, kind=kind, files_root=files,
+                                 measure_id=measure_id, today=date(2025, 9, 3))  # fmt: skip
+        content = BytesIO(documents.read_document(files, doc))
+        return [p.text for p in docx.Document(content).paragraphs]
+
+    assert "邻县防范和处置非法集资工作领导小组办公室" in issue(
+        neighbour, "risk_notice_letter", own.id
+    )
+    assert "测试县防范和处置非法集资工作领导小组办公室" in issue(
+        office, "risk_notice_letter", leads.id
+    )
+    assert forbidden(lambda: issue(neighbour, "risk_notice_letter", leads.id)) == (
+        "无权执行此操作：协办地只能为本地登记的处置措施制发文书"
+    )
+    assert forbidden(lambda: issue(neighbour, "disposal_report")) == (
+        "无权执行此操作：制发处置报告只能由主办地（测试县）决定，协办地不能单方处置"
+    )
 
 
 def test_place_role_filter(db: Session, county: County, cipher: FieldCipher) -> None:

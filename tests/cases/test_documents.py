@@ -414,7 +414,7 @@ def test_every_default_template_is_valid_and_titled(kind: str) -> None:
     content = doc_templates.default_template(kind)
     names = doc_templates.check_template(content)
     assert _texts(content)[0] == documents.DOCUMENT_KINDS[kind]
-    assert _texts(content)[-2:] == ["{主办地}防范和处置非法集资工作领导小组办公室", "{文书日期}"]
+    assert _texts(content)[-2:] == ["{发文单位}防范和处置非法集资工作领导小组办公室", "{文书日期}"]
     assert names[-1] == "文书日期"
     if kind == "rectification_notice":
         assert "整改期限" in names

@@ -22,10 +22,11 @@ from fangfei.auth import policy
 from fangfei.auth.roles import Actor
 from fangfei.cases import doc_templates, service, workflow
 from fangfei.cases.models import Case, CaseDocument, CaseMeasure, CaseSubject, DocumentTemplate
-from fangfei.errors import FangfeiError, FieldProblem, conflict, invalid, not_found
+from fangfei.errors import FangfeiError, FieldProblem, conflict, forbidden, invalid, not_found
 from fangfei.leads import attachments
 from fangfei.leads.attachments import StoredFile, Upload
 from fangfei.reference import service as reference
+from fangfei.reference.models import Jurisdiction
 from fangfei.workdays import service as workdays
 
 UPLOADED_LABELS = {
@@ -109,6 +110,25 @@ def _measure_for(db: Session, case: Case, kind: str, measure_id: int | None) -> 
     return measure
 
 
+def _issuer(db: Session, actor: Actor, case: Case, kind: str, measure: CaseMeasure | None) -> str:
+    """The place in whose name the document goes out.
+
+    The lead place issues every document. An assisting place issues only the notices of its own
+    measures, in its own name; announcements, referral letters and the disposal report are the
+    lead place's decisions.
+    """
+    if service.leads_place(db, actor, case):
+        return case.jurisdiction.name
+    if kind not in MEASURE_KINDS:
+        service.ensure_lead_place(db, actor, case, f"制发{DOCUMENT_KINDS[kind]}")
+    if measure is not None and measure.jurisdiction_id != actor.jurisdiction_id:
+        raise forbidden("协办地只能为本地登记的处置措施制发文书")
+    place = db.get(Jurisdiction, actor.jurisdiction_id) if actor.jurisdiction_id else None
+    if place is None:
+        raise forbidden("没有所属辖区的账号不能制发文书")
+    return place.name
+
+
 def _add_row(
     db: Session, actor: Actor, case: Case, kind: str, version: int, stored: StoredFile, *,
     generated: bool, note: str | None,
@@ -139,8 +159,10 @@ def generate(
     _check_kind(kind, GENERATED_KINDS, "可生成的文书")
     today = today or date.today()
     measure = _measure_for(db, case, kind, measure_id)
+    issuer = _issuer(db, actor, case, kind, measure)
     template = read_template(db, files_root, kind)
-    content = doc_templates.fill(template, facts_of(db, case, measure, today=today))
+    facts = facts_of(db, case, measure, today=today, issuer=issuer)
+    content = doc_templates.fill(template, facts)
     _lock_case(db, case)
     version = _next_version(db, case, kind)
     filename = f"{case.number}-{DOCUMENT_KINDS[kind]}-v{version}.docx"
@@ -368,9 +390,17 @@ def _path_text(case: Case) -> str:
 
 
 def facts_of(
-    db: Session, case: Case, measure: CaseMeasure | None = None, *, today: date | None = None
+    db: Session,
+    case: Case,
+    measure: CaseMeasure | None = None,
+    *,
+    today: date | None = None,
+    issuer: str | None = None,
 ) -> dict[str, str | list[str]]:
-    """The value of every placeholder for the case (and the measure a notice is about)."""
+    """The value of every placeholder for the case (and the measure a notice is about).
+
+    ``issuer`` is the place the document goes out in the name of; the lead place by default.
+    """
     subjects = service.subjects_of(db, case)
     places = service.places_of(db, case)
     main = _main_subject(subjects)
@@ -382,6 +412,7 @@ def facts_of(
         "案件编号": case.number,
         "案件名称": case.name,
         "主办地": case.jurisdiction.name,
+        "发文单位": issuer or case.jurisdiction.name,
         "协办地": place_names("assisting", "无"),
         "注册地": place_names("registration", "未登记"),
         "涉及金额": wan_text(case.amount_yuan),
