@@ -14,9 +14,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
+from typer.testing import CliRunner
 
 from fangfei.auth.roles import system_actor
-from fangfei.config import Settings
+from fangfei.cli import app as fangfei_app
+from fangfei.config import Settings, get_settings
 from fangfei.db import make_engine
 from fangfei.main import create_app
 from fangfei.migrate import upgrade
@@ -120,6 +122,12 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
+def files(settings: Settings) -> Path:
+    """Where stored files (case documents, attachments) go."""
+    return settings.files_dir
+
+
+@pytest.fixture
 def cipher(settings: Settings) -> FieldCipher:
     """The cipher the app under test uses."""
     from fangfei.security.keys import load_keys
@@ -140,3 +148,22 @@ def client(settings: Settings, sessions: sessionmaker[Session]) -> Iterator[Test
     """The app on the test transaction."""
     with TestClient(create_app(settings, sessions=sessions)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private home for the command line, before any command ran in it."""
+    monkeypatch.setenv("FANGFEI_HOME", str(tmp_path))
+    monkeypatch.setenv("FANGFEI_ENV", "development")
+    monkeypatch.delenv("FANGFEI_DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def installed(home: Path) -> Path:
+    """A fresh installation in :func:`home`, its database upgraded."""
+    result = CliRunner().invoke(fangfei_app, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    return home

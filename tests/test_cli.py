@@ -5,21 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from fangfei.cli import app
-from fangfei.config import get_settings
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("FANGFEI_HOME", str(tmp_path))
-    monkeypatch.setenv("FANGFEI_ENV", "development")
-    monkeypatch.delenv("FANGFEI_DATABASE_URL", raising=False)
-    get_settings.cache_clear()
-    yield tmp_path
-    get_settings.cache_clear()
 
 
 def run(*args: str, input: str | None = None) -> tuple[int, str]:

@@ -21,6 +21,7 @@ from fangfei.migrate import upgrade
 from fangfei.monitoring import cli as monitoring_cli
 from fangfei.reference import service as reference
 from fangfei.refunds import cli as refunds_cli
+from fangfei.reports import cli as reports_cli
 from fangfei.runtime import open_runtime
 from fangfei.screening import cli as screening_cli
 from fangfei.security.keys import init_key_files
@@ -44,6 +45,7 @@ app.add_typer(leads_cli.ledger_app, name="ledger")
 app.add_typer(leads_cli.leads_app, name="leads")
 app.add_typer(cases_cli.app, name="case")
 app.add_typer(refunds_cli.app, name="refund")
+app.add_typer(reports_cli.app, name="report")
 app.add_typer(screening_cli.app, name="screen")
 app.add_typer(monitoring_cli.tx_app, name="tx")
 app.add_typer(monitoring_cli.monitor_app, name="monitor")

@@ -31,6 +31,8 @@ from fangfei.leads import public as lead_public
 from fangfei.leads import views as lead_views
 from fangfei.reference import pages as reference_pages
 from fangfei.reference import views as reference_views
+from fangfei.reports import pages as report_pages
+from fangfei.reports import views as report_views
 from fangfei.screening import pages as screening_pages
 from fangfei.screening import views as screening_views
 from fangfei.security.crypto import FieldCipher
@@ -120,6 +122,7 @@ def create_app(
         lead_views.router,
         screening_views.router,
         case_views.router,
+        report_views.router,
     ):
         app.include_router(api, prefix=API_PREFIX)
     for pages in (
@@ -128,6 +131,7 @@ def create_app(
         entity_pages.router,
         reference_pages.router,
         ledger_pages.router,
+        report_pages.router,
         lead_pages.router,
         lead_public.router,
         screening_pages.router,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -16,7 +15,6 @@ from fangfei.cases import measures
 from fangfei.cases.doc_templates import default_template
 from fangfei.cases.schemas import MeasureIn
 from fangfei.cli import app as fangfei_app
-from fangfei.config import get_settings
 from fangfei.db import unit_of_work
 from fangfei.runtime import open_runtime
 from fangfei.security.crypto import FieldCipher
@@ -26,13 +24,8 @@ from tests.leads.helpers import actor_of
 
 
 @pytest.fixture
-def number(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def number(installed: Path) -> str:
     """The number of a case at 待受理 with a 责令整改 whose 30 working days ran out on 2025-10-31."""
-    monkeypatch.setenv("FANGFEI_HOME", str(tmp_path))
-    monkeypatch.setenv("FANGFEI_ENV", "development")
-    monkeypatch.delenv("FANGFEI_DATABASE_URL", raising=False)
-    get_settings.cache_clear()
-    assert CliRunner().invoke(fangfei_app, ["db", "upgrade"]).exit_code == 0
     with unit_of_work(open_runtime().sessions) as db:
         county = build_county(db)
         cipher = FieldCipher(os.urandom(32))
@@ -41,9 +34,7 @@ def number(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
                                 data=MeasureIn(kind="rectification_order", target="东城鑫盛",
                                                taken_on=date(2025, 9, 15), rectify_workdays=30,
                                                document_no="示处非整〔2025〕3号"))  # fmt: skip
-        found = case.number
-    yield found
-    get_settings.cache_clear()
+        return case.number
 
 
 def run(*args: str) -> tuple[int, str]:

@@ -40,6 +40,7 @@ from fangfei.leads.models import Lead, LeadEvent
 from fangfei.leads.workflow import STATUS_LABELS
 from fangfei.reference import service as reference
 from fangfei.reference.models import Jurisdiction
+from fangfei.reports import case_tables
 from fangfei.security.crypto import FieldCipher
 from tests.county import County
 
@@ -242,7 +243,12 @@ def test_the_demo_cases_reach_every_stage_of_both_tracks(db: Session, cipher: Fi
     overdue = deadlines.overdue_case_ids(db, actor=ACTOR, today=today)
     assert overdue and all(db.get(Case, i).stage not in FINAL_STAGES for i in overdue)  # type: ignore[union-attr]
     assert any(c.over_100m and c.supervised_nationally for c in cases)
-    assert db.scalar(select(func.count()).select_from(CasePlace)) == 1
+    assert db.scalar(select(func.count()).select_from(CasePlace)) == 3
+    cutoff = date(2018, 12, 31)
+    assert len(case_tables.a3_cases(db, actor=ACTOR, cutoff=cutoff)) == 1
+    assert len(case_tables.a4_cases(db, actor=ACTOR, cutoff=cutoff)) == 1
+    announced = [c for c in cases if c.stage in ("announced", "auditing", "refunding")]
+    assert announced and all(documents.latest(db, c, "announcement") for c in announced)
     for doc in db.scalars(select(CaseDocument)):
         content = documents.read_document(FILES, doc)
         assert hashlib.sha256(content).hexdigest() == doc.sha256

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from fangfei.leads import handling, ledger
 from fangfei.leads.schemas import AssignIn, JudgeIn
 from fangfei.reference import service as reference
+from fangfei.reports import sheets
 from fangfei.security.crypto import FieldCipher
 from tests.county import County
 from tests.leads.helpers import INFORMANT, actor_of, make_lead
@@ -72,7 +73,7 @@ def test_the_attachment_2_file_has_the_official_layout_and_no_informant(
     assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "风险线索排查处置情况统计表"
-    assert rows[1][0] == ledger.HEADER_BLOCK
+    assert rows[1][0] == sheets.HEADER_BLOCK
     assert rows[2] == ledger.A2_COLUMNS
     assert rows[3][0] == "（1）虚拟货币、区块链、互联网金融、支付、征信等领域涉非风险"
     assert (

@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
-from fangfei.cli import app as fangfei_app
-from fangfei.config import get_settings
 from fangfei.workdays.cli import app
 from tests.workdays.test_calendar import SCHEDULE_2027
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("FANGFEI_HOME", str(tmp_path))
-    monkeypatch.setenv("FANGFEI_ENV", "development")
-    monkeypatch.delenv("FANGFEI_DATABASE_URL", raising=False)
-    get_settings.cache_clear()
-    assert CliRunner().invoke(fangfei_app, ["db", "upgrade"]).exit_code == 0
-    yield tmp_path
-    get_settings.cache_clear()
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -30,7 +15,7 @@ def run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output.strip()
 
 
-def test_provisional_deadline_then_the_official_schedule(home: Path) -> None:
+def test_provisional_deadline_then_the_official_schedule(installed: Path) -> None:
     assert run("add-workdays", "2025-09-30", "1") == (0, "2025-10-09")
     assert run("add-workdays", "2025-09-15", "30") == (0, "2025-10-31")
     assert run("add-workdays", "2027-09-30", "1") == (0, "2027-10-04 暂定")
@@ -50,7 +35,7 @@ def test_provisional_deadline_then_the_official_schedule(home: Path) -> None:
     assert code == 0 and "2027 年：官方安排（管理员已录入）" in out and "管理员调整 21 处" in out
 
 
-def test_void_and_errors(home: Path) -> None:
+def test_void_and_errors(installed: Path) -> None:
     code, out = run("override", "2025-10-09", "--holiday", "--note", "本地调整")
     assert code == 0 and out == "已设置 2025-10-09 为休息日（调整编号 1）"
     assert run("add-workdays", "2025-09-30", "1") == (0, "2025-10-10")

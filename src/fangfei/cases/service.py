@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select, true
 from sqlalchemy import case as when
 from sqlalchemy.orm import Session
 
@@ -328,6 +328,16 @@ def long_running(case: Case, cutoff: date) -> bool:
     return (case.filed_on or case.accepted_on or case.discovered_on) <= cutoff
 
 
+def _started() -> ColumnElement[date]:
+    """In SQL, the date :func:`long_running` compares with the cut-off."""
+    return func.coalesce(Case.filed_on, Case.accepted_on, Case.discovered_on)
+
+
+def key_case_clause(cutoff: date) -> ColumnElement[bool]:
+    """亿元以上 or 五年以上, in SQL."""
+    return or_(Case.amount_yuan >= KEY_CASE_AMOUNT_YUAN, _started() <= cutoff)
+
+
 def filtered(actor: Actor, filters: CaseFilter, cutoff: date) -> Select[Case]:
     """The scoped query of the case list with its filters (the overdue filter aside)."""
     stmt = policy.scoped(select(Case), actor, "case.view")
@@ -339,13 +349,16 @@ def filtered(actor: Actor, filters: CaseFilter, cutoff: date) -> Select[Case]:
     if filters.path:
         stmt = stmt.where(Case.path == filters.path)
     if filters.place_role is not None:
-        led_here = policy.within_jurisdiction(actor, Case.jurisdiction_id)
+        # The command line's system actor speaks for the whole installation, which leads them all.
+        led_here = (
+            true() if actor.role is Role.SYSTEM
+            else policy.within_jurisdiction(actor, Case.jurisdiction_id)
+        )  # fmt: skip
         stmt = stmt.where(led_here if filters.place_role == "lead" else ~led_here)
     if filters.flag == "over_100m":
         stmt = stmt.where(Case.amount_yuan >= KEY_CASE_AMOUNT_YUAN)
     elif filters.flag == "long_running":
-        started = func.coalesce(Case.filed_on, Case.accepted_on, Case.discovered_on)
-        stmt = stmt.where(started <= cutoff)
+        stmt = stmt.where(_started() <= cutoff)
     elif filters.flag == "supervised":
         stmt = stmt.where(Case.supervised_nationally.is_(True))
     elif filters.flag is not None:

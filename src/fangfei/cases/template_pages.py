@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -14,7 +13,7 @@ from fangfei.auth.roles import Actor
 from fangfei.cases import doc_templates, documents
 from fangfei.deps import ActorDep, SessionDep
 from fangfei.errors import FangfeiError, FieldProblem, invalid, not_found
-from fangfei.web.render import render
+from fangfei.web.render import download, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -46,11 +45,7 @@ def download_template(kind: str, request: Request, db: SessionDep, actor: ActorD
     policy.ensure(db, actor, "case.template")
     content = documents.read_template(db, request.app.state.settings.files_dir, _kind(kind))
     filename = f"{documents.DOCUMENT_KINDS[kind]}模板.docx"
-    return Response(
-        content,
-        media_type=documents.DOCX_TYPE,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
-    )
+    return download(content, filename, documents.DOCX_TYPE)
 
 
 @router.post("/admin/templates/{kind}")

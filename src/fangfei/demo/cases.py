@@ -43,7 +43,7 @@ JOURNEYS: tuple[list[str], ...] = (
     [*TO_AUDIT, "M:fine"],
     [ACCEPT, *CRIMINAL[:5], "P:characterise", "P:register", "P:announce", "P:audit",
      "D:reports", "P:refund"],
-    [*TO_REFUND, "M:rectification_done", *CRIMINAL[:6], "P:stabilise"],
+    [*TO_REFUND, "M:rectification_done", *CRIMINAL[:6], "P:stabilise", "X:cross_province"],
     [*TO_REPORT, "X:note"],
     [*TO_REPORT, "D:disposal_report", "P:report"],
     [ACCEPT, *CRIMINAL, "P:end_disposal", "D:disposal_report", "P:report", "P:close"],
@@ -132,6 +132,14 @@ def _extra(db: Session, actor: Actor, case: Case, name: str, on: date) -> None:
         other = next(j for j in townships if j.id != case.jurisdiction_id)
         service.add_place(db, actor=actor, case_id=case.id,
                           data=PlaceIn(role="assisting", jurisdiction_id=other.id))  # fmt: skip
+    elif name == "cross_province":
+        for role, place in (("assisting", "邻省安平市"), ("registration", "邻省安平市高新区")):
+            service.add_place(db, actor=actor, case_id=case.id,
+                              data=PlaceIn(role=role, name=place, reach="province"))  # fmt: skip
+        service.update(db, actor=actor, case_id=case.id, data=CaseUpdate(
+            amount_yuan=Decimal("42000000"), people_count=860, refunded_yuan=Decimal("9450000"),
+            judicial_opinion="主要犯罪地、资金归集地在本县，建议由本县公安机关管辖。",
+            stability_summary="无"))  # fmt: skip
     elif name == "key":
         service.update(db, actor=actor, case_id=case.id, data=CaseUpdate(
             amount_yuan=Decimal("156000000"), people_count=2300, supervised_nationally=True,

@@ -43,7 +43,6 @@ A2_NOTES = (
 )
 A6_TITLE = "非法集资风险排查台账"
 A6_COLUMNS = ("序号", "排查对象", "所属行业", "风险排查情况（存在的问题）", "处置情况", "备注")
-HEADER_BLOCK = "填报单位：（加盖单位公章）        填报时间：        填报人：        联系方式："
 TEN_THOUSAND = Decimal(10000)
 CENT = Decimal("0.01")
 

@@ -6,7 +6,6 @@ import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -20,12 +19,11 @@ from fangfei.leads.ledger_import import import_ledger
 from fangfei.leads.pages import labels
 from fangfei.leads.schemas import LeadFilter
 from fangfei.reference import service as reference
-from fangfei.web.render import render
+from fangfei.web.render import download, render
 
 router = APIRouter(include_in_schema=False)
 Layout = Literal["a2", "a6"]
 PER_PAGE = 100  # the page shows the ledger a hundred rows at a time; the export holds them all
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get("/ledger")
@@ -72,11 +70,7 @@ def ledger_export(
                                 filters=filters)  # fmt: skip
     title = ledger.A2_TITLE if layout == "a2" else ledger.A6_TITLE
     name = f"{title}{filters.period or ''}-{date.today().isoformat()}.xlsx"
-    return Response(
-        ledger_xlsx.workbook(db, layout, leads),
-        media_type=XLSX,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
-    )
+    return download(ledger_xlsx.workbook(db, layout, leads), name)
 
 
 @router.post("/ledger/import")

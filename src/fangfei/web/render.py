@@ -6,10 +6,11 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from fangfei.audit.labels import action_label
@@ -18,12 +19,14 @@ from fangfei.auth.roles import ROLE_LABELS, Actor
 from fangfei.deps import CSRF_FIELD, csrf_token
 
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
 NAV = [
     ("/", "工作台", "dashboard.view"),
     ("/leads", "风险线索", "lead.view"),
     ("/ledger", "台账", "ledger.view"),
+    ("/reports", "报表", "ledger.view"),
     ("/cases", "案件处置", "case.view"),
     ("/entities", "主体档案", "entity.view"),
     ("/screening", "筛查工具", "screening.use"),
@@ -94,3 +97,9 @@ def render(
         **(context or {}),
     }
     return templates.TemplateResponse(request, name, ctx, status_code=status_code)
+
+
+def download(content: bytes, filename: str, media_type: str = XLSX_TYPE) -> Response:
+    """A file the browser saves under ``filename`` (Chinese names kept, RFC 5987)."""
+    disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return Response(content, media_type=media_type, headers={"Content-Disposition": disposition})

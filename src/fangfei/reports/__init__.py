@@ -1,0 +1,1 @@
+"""Official report tables of seed 004 built from the records: Attachments 3 and 4 from the cases."""

@@ -1,0 +1,77 @@
+"""Sheets in the layout of the official tables: a title, an optional header block, one row of
+column headers repeated on every printed page, boxed data rows, A4 landscape fitted to the width."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+THIN = Side(style="thin")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="center", horizontal="center")
+HEADER_BLOCK = "填报单位：（加盖单位公章）        填报时间：        填报人：        联系方式："
+
+
+def new_sheet(name: str) -> tuple[Workbook, Worksheet]:
+    """A workbook whose only sheet is called ``name``."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = name
+    return book, sheet
+
+
+def frame(
+    sheet: Worksheet, title: str, columns: tuple[str, ...], header_block: str | None = HEADER_BLOCK
+) -> int:
+    """Title, header block and column headers, with the print setup; returns the header row."""
+    width = len(columns)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    sheet.cell(1, 1, title).font = Font(size=16, bold=True)
+    sheet.cell(1, 1).alignment = Alignment(horizontal="center")
+    header_row = 2
+    if header_block is not None:
+        sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
+        sheet.cell(2, 1, header_block)
+        header_row = 3
+    for col, name in enumerate(columns, start=1):
+        cell = sheet.cell(header_row, col, name)
+        cell.font, cell.alignment, cell.border = Font(bold=True), WRAP, BOX
+        sheet.column_dimensions[get_column_letter(col)].width = 8 if col == 1 else 16
+    sheet.row_dimensions[header_row].height = 60
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    return header_row
+
+
+def put_row(sheet: Worksheet, row: int, values: list[object]) -> None:
+    """One boxed data row; a Decimal keeps its decimal places on screen (250.00, 0.0060)."""
+    for col, value in enumerate(values, start=1):
+        cell = sheet.cell(row, col, value)
+        cell.border, cell.alignment = BOX, Alignment(wrap_text=True, vertical="center")
+        if isinstance(value, Decimal):
+            places = -int(value.as_tuple().exponent)
+            cell.number_format = "0." + "0" * places if places > 0 else "0"
+
+
+def put_lines(sheet: Worksheet, row: int, lines: tuple[str, ...]) -> int:
+    """Lines of text under the table (notes, the signature line) from ``row``; returns the next row."""
+    for line in lines:
+        sheet.cell(row, 1, line)
+        row += 1
+    return row
+
+
+def to_bytes(book: Workbook) -> bytes:
+    """The workbook as an .xlsx file."""
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
