@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Iterator
+from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -91,6 +92,12 @@ async def current_actor(request: Request, db: SessionDep) -> Actor:
 def optional_user(request: Request, db: SessionDep) -> User | None:
     """The logged-in user, if any (for pages that also serve visitors)."""
     return _session_user(request, db)
+
+
+def campaign_cutoff(request: Request) -> date:
+    """The campaign cut-off of 五年以上 (setting ``FANGFEI_CAMPAIGN_CUTOFF``)."""
+    cutoff: date = request.app.state.settings.campaign_cutoff
+    return cutoff
 
 
 def get_cipher(request: Request) -> FieldCipher:

@@ -33,7 +33,7 @@ from fangfei.cases.workflow import (
     event_label,
     manual_steps,
 )
-from fangfei.deps import ActorDep, SessionDep
+from fangfei.deps import ActorDep, SessionDep, campaign_cutoff
 from fangfei.errors import FangfeiError, FieldProblem, form_invalid, invalid, not_found
 from fangfei.leads import attachments
 from fangfei.reference import service as reference
@@ -62,11 +62,6 @@ def labels(db: SessionDep) -> dict[str, Any]:
     }
 
 
-def _cutoff(request: Request) -> date:
-    cutoff: date = request.app.state.settings.campaign_cutoff
-    return cutoff
-
-
 @router.get("/cases")
 def case_list(
     request: Request, db: SessionDep, actor: ActorDep, filters: Annotated[CaseFilter, Query()]
@@ -76,7 +71,7 @@ def case_list(
         deadlines.overdue_case_ids(db, actor=actor, today=date.today()) if filters.overdue else None
     )
     page = service.list_for(
-        db, actor=actor, filters=filters, cutoff=_cutoff(request), overdue_ids=overdue
+        db, actor=actor, filters=filters, cutoff=campaign_cutoff(request), overdue_ids=overdue
     )
     context = {**labels(db), "page": page, "filters": filters}
     return render(request, "cases/list.html", context, actor=actor, partial="cases/_table.html")
@@ -97,7 +92,7 @@ def deadline_list(
 @router.get("/cases/board")
 def key_cases(request: Request, db: SessionDep, actor: ActorDep) -> Response:
     """重点案件: 亿元以上, 五年以上, nationally supervised and cross-province cases."""
-    cutoff = _cutoff(request)
+    cutoff = campaign_cutoff(request)
     groups = [
         (service.FLAG_LABELS[flag], service.list_for(db, actor=actor, cutoff=cutoff, overdue_ids=None,
                                              filters=CaseFilter(flag=flag, per_page=200)))
@@ -135,7 +130,7 @@ def _detail_context(request: Request, db: SessionDep, actor: Actor, case: Case) 
         **labels(db),
         "case": case,
         "today": today,
-        "long_running": service.long_running(case, _cutoff(request)),
+        "long_running": service.long_running(case, campaign_cutoff(request)),
         "reach": service.reach_of(places),
         "subjects": service.subjects_of(db, case),
         "places": places,

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy import case as when
 from sqlalchemy.orm import Session
 
@@ -349,11 +349,7 @@ def filtered(actor: Actor, filters: CaseFilter, cutoff: date) -> Select[Case]:
     if filters.path:
         stmt = stmt.where(Case.path == filters.path)
     if filters.place_role is not None:
-        # The command line's system actor speaks for the whole installation, which leads them all.
-        led_here = (
-            true() if actor.role is Role.SYSTEM
-            else policy.within_jurisdiction(actor, Case.jurisdiction_id)
-        )  # fmt: skip
+        led_here = policy.within_jurisdiction(actor, Case.jurisdiction_id)
         stmt = stmt.where(led_here if filters.place_role == "lead" else ~led_here)
     if filters.flag == "over_100m":
         stmt = stmt.where(Case.amount_yuan >= KEY_CASE_AMOUNT_YUAN)

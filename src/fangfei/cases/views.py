@@ -20,7 +20,7 @@ from fangfei.cases.schemas import (
     NoteIn,
     StepIn,
 )
-from fangfei.deps import ActorDep, SessionDep
+from fangfei.deps import ActorDep, SessionDep, campaign_cutoff
 
 router = APIRouter(tags=["案件处置"])
 
@@ -58,7 +58,7 @@ def list_cases(
         deadlines.overdue_case_ids(db, actor=actor, today=date.today()) if filters.overdue else None
     )
     page = service.list_for(db, actor=actor, filters=filters, overdue_ids=overdue,
-                            cutoff=request.app.state.settings.campaign_cutoff)  # fmt: skip
+                            cutoff=campaign_cutoff(request))  # fmt: skip
     return {
         "total": page.total, "capped": page.capped, "page": page.page, "per_page": page.per_page,
         "items": [CaseRead.model_validate(c) for c in page.items],

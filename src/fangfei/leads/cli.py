@@ -13,7 +13,6 @@ from fangfei.errors import FangfeiError, FieldProblem, invalid
 from fangfei.leads import ledger, ledger_xlsx
 from fangfei.leads.ledger_import import import_ledger
 from fangfei.leads.list_import import import_leads
-from fangfei.leads.schemas import PERIOD
 from fangfei.reference import service as reference
 from fangfei.runtime import open_runtime
 
@@ -32,10 +31,7 @@ def ledger_export(
     try:
         if layout not in ("a2", "a6"):
             raise invalid("台账格式有误。", [FieldProblem("layout", "须为 a2 或 a6")])
-        if period is not None and not PERIOD.match(period):
-            raise invalid(
-                "期间格式有误。", [FieldProblem("period", "须为 2025、2025Q2 或 2025-06")]
-            )
+        ledger.check_period(period)
         rt = open_runtime()
         with unit_of_work(rt.sessions) as db:
             leads = ledger.ledger_leads(db, actor=rt.actor, layout=layout, period=period)

@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 
 from fangfei.auth import policy
 from fangfei.auth.roles import Actor
+from fangfei.errors import FieldProblem, invalid
 from fangfei.leads.models import Lead
-from fangfei.leads.schemas import LeadFilter
+from fangfei.leads.schemas import PERIOD, LeadFilter
 from fangfei.leads.service import filtered, period_bounds
 from fangfei.leads.workflow import OPEN_STATUSES, STATUS_LABELS
 from fangfei.reference import service as reference
@@ -45,6 +46,12 @@ A6_TITLE = "非法集资风险排查台账"
 A6_COLUMNS = ("序号", "排查对象", "所属行业", "风险排查情况（存在的问题）", "处置情况", "备注")
 TEN_THOUSAND = Decimal(10000)
 CENT = Decimal("0.01")
+
+
+def check_period(period: str | None) -> None:
+    """Refuse a period that is not a year, a quarter or a month (2025, 2025Q2, 2025-06)."""
+    if period is not None and not PERIOD.match(period):
+        raise invalid("期间格式有误。", [FieldProblem("period", "须为 2025、2025Q2 或 2025-06")])
 
 
 def period_scope(first: date, last: date, layout: str) -> object:

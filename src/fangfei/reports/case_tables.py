@@ -24,7 +24,7 @@ from fangfei.cases.documents import date_text
 from fangfei.cases.models import Case, CaseSubject
 from fangfei.cases.schemas import CaseFilter
 from fangfei.cases.workflow import CRIMINAL_LABELS, STAGE_LABELS
-from fangfei.entities.models import Enterprise, Person
+from fangfei.entities.models import Enterprise, Entity, Person
 from fangfei.reference.models import Jurisdiction
 from fangfei.reports import sheets
 
@@ -100,11 +100,10 @@ def _code(db: Session, subject: CaseSubject) -> str:
     """The subject's USCC, or a person's masked ID number."""
     if subject.uscc:
         return subject.uscc
-    entity = db.get(Enterprise, subject.entity_id) if subject.entity_id else None
-    if entity is not None:
+    entity = db.get(Entity, subject.entity_id) if subject.entity_id else None
+    if isinstance(entity, Enterprise):
         return entity.uscc or ""
-    person = db.get(Person, subject.entity_id) if subject.entity_id else None
-    return (person.id_number_masked or "") if person is not None else ""
+    return (entity.id_number_masked or "") if isinstance(entity, Person) else ""
 
 
 def _organisers_first(subjects: list[CaseSubject]) -> list[CaseSubject]:
@@ -187,6 +186,14 @@ def rows(db: Session, code: str, cases: list[Case], cutoff: date) -> list[list[o
     if code == "a3":
         return [[n, *a3_row(db, case)] for n, case in enumerate(cases, start=1)]
     return [a4_row(db, case, cutoff) for case in cases]
+
+
+def listing(
+    db: Session, code: str, *, actor: Actor, cutoff: date
+) -> list[tuple[Case, list[object]]]:
+    """Each case of the table for the actor with its row, as the page and the API show them."""
+    cases = cases_of(db, code, actor=actor, cutoff=cutoff)
+    return list(zip(cases, rows(db, code, cases, cutoff), strict=True))
 
 
 def workbook(db: Session, code: str, cases: list[Case], cutoff: date) -> bytes:

@@ -11,7 +11,6 @@ from fangfei.cli_support import console, fail
 from fangfei.db import unit_of_work
 from fangfei.errors import FangfeiError, FieldProblem, invalid
 from fangfei.leads import ledger, ledger_xlsx
-from fangfei.leads.schemas import PERIOD
 from fangfei.reports import case_tables
 from fangfei.runtime import open_runtime
 
@@ -25,8 +24,7 @@ def _check(table: str, period: str | None) -> None:
     if period is not None and table in case_tables.TABLES:
         reason = "附件 3、附件 4 填报案件的当前情况，不按期间统计；请去掉 --period"
         raise invalid("期间不适用。", [FieldProblem("period", reason)])
-    if period is not None and not PERIOD.match(period):
-        raise invalid("期间格式有误。", [FieldProblem("period", "须为 2025、2025Q2 或 2025-06")])
+    ledger.check_period(period)
 
 
 @app.command(

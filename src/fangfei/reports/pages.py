@@ -8,18 +8,12 @@ from typing import Literal
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from fangfei.deps import ActorDep, SessionDep
+from fangfei.deps import ActorDep, SessionDep, campaign_cutoff
 from fangfei.reports import case_tables
 from fangfei.web.render import download, render
 
 router = APIRouter(include_in_schema=False)
 Table = Literal["a3", "a4"]
-
-
-def campaign_cutoff(request: Request) -> date:
-    """The campaign cut-off of 五年以上 (setting ``FANGFEI_CAMPAIGN_CUTOFF``)."""
-    cutoff: date = request.app.state.settings.campaign_cutoff
-    return cutoff
 
 
 @router.get("/reports")
@@ -28,10 +22,8 @@ def reports(request: Request, db: SessionDep, actor: ActorDep) -> Response:
     cutoff = campaign_cutoff(request)
     tables = []
     for code, (_, title, columns) in case_tables.TABLES.items():
-        cases = case_tables.cases_of(db, code, actor=actor, cutoff=cutoff)
-        rows = case_tables.rows(db, code, cases, cutoff)
-        tables.append({"code": code, "title": title, "columns": columns,
-                       "items": list(zip(cases, rows, strict=True))})  # fmt: skip
+        items = case_tables.listing(db, code, actor=actor, cutoff=cutoff)
+        tables.append({"code": code, "title": title, "columns": columns, "items": items})
     context = {"tables": tables, "cutoff": cutoff, "today": date.today()}
     return render(request, "reports/index.html", context, actor=actor)
 

@@ -9,9 +9,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from fangfei.deps import ActorDep, SessionDep
+from fangfei.deps import ActorDep, SessionDep, campaign_cutoff
 from fangfei.reports import case_tables
-from fangfei.reports.pages import Table, campaign_cutoff
+from fangfei.reports.pages import Table
 from fangfei.web.render import download
 
 router = APIRouter(tags=["统计报表"])
@@ -25,15 +25,13 @@ def _plain(value: object) -> object:
 @router.get("/reports/{table}", summary="附件 3 / 附件 4 的数据行")
 def report_rows(table: Table, request: Request, db: SessionDep, actor: ActorDep) -> dict[str, Any]:
     """The title, the columns and the rows of the table, each row with its case number."""
-    cutoff = campaign_cutoff(request)
-    cases = case_tables.cases_of(db, table, actor=actor, cutoff=cutoff)
+    items = case_tables.listing(db, table, actor=actor, cutoff=campaign_cutoff(request))
     _, title, columns = case_tables.TABLES[table]
-    rows = case_tables.rows(db, table, cases, cutoff)
     return {
         "title": title,
         "columns": list(columns),
         "rows": [{"case_number": case.number, "values": [_plain(v) for v in values]}
-                 for case, values in zip(cases, rows, strict=True)],
+                 for case, values in items],
     }  # fmt: skip
 
 
