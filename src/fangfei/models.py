@@ -6,6 +6,7 @@ from fangfei.cases import models as case_models
 from fangfei.entities import models as entity_models
 from fangfei.leads import models as lead_models
 from fangfei.reference import models as reference_models
+from fangfei.refunds import models as refund_models
 from fangfei.workdays import models as workday_models
 
 __all__ = [
@@ -15,5 +16,6 @@ __all__ = [
     "entity_models",
     "lead_models",
     "reference_models",
+    "refund_models",
     "workday_models",
 ]

@@ -11,11 +11,12 @@ import codecs
 import csv
 import hashlib
 import re
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO
 
@@ -138,3 +139,39 @@ def cell_text(value: object) -> str:
 def is_blank(cells: Cells) -> bool:
     """Whether every cell of a row is empty."""
     return all(cell_text(cell) == "" for cell in cells)
+
+
+class CellRejected(Exception):
+    """A cell value that cannot be accepted; ``reason`` is shown to the clerk."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+_DATE_FORMATS = (
+    re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"),
+    re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})"),
+    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日"),
+    re.compile(r"(\d{4})(\d{2})(\d{2})"),
+)
+
+
+def parse_date(raw: object) -> date | None:
+    """A date from a date cell or common Chinese spellings; None when empty."""
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    text = unicodedata.normalize("NFKC", cell_text(raw))
+    if not text:
+        return None
+    for pattern in _DATE_FORMATS:
+        if match := pattern.fullmatch(text):
+            try:
+                return date(*(int(part) for part in match.groups()))
+            except ValueError:
+                raise CellRejected(f"日期“{text}”不存在") from None
+    raise CellRejected(
+        f"无法识别的日期“{text}”：请写成 2020-01-31、2020/01/31、2020年1月31日 或 20200131"
+    )

@@ -61,12 +61,20 @@ ACTION_LABELS = {
     "case.document": "生成或上传案件文书",
     "case.dispose_assets": "决定涉案资产处置",
     "case.template": "维护文书模板",
+    "refund.view": "查看清退兑付",
+    "refund.register": "登记集资参与人、核实债权",
+    "refund.pool": "登记涉案资金专户到账",
+    "refund.draft": "起草清退批次",
+    "refund.approve": "审批清退批次",
 }
 
 _CASE_WORK = frozenset(
     {"case.view", "case.create", "case.manage", "case.measure", "case.note", "case.document",
      "case.dispose_assets"}
 )  # fmt: skip
+_REFUND_WORK = frozenset(
+    {"refund.view", "refund.register", "refund.pool", "refund.draft", "refund.approve"}
+)
 _COMMON = frozenset({"dashboard.view", "reference.view", "token.manage_own", "screening.use"})
 GRANTS: dict[Role, frozenset[str]] = {
     Role.ADMIN: _COMMON
@@ -97,6 +105,7 @@ GRANTS: dict[Role, frozenset[str]] = {
         "reward.approve",
         "reward.pay",
         *_CASE_WORK,
+        *_REFUND_WORK,
     },
     Role.DEPARTMENT: _COMMON
     | {"entity.view", "account.view", "lead.view", "lead.create", "lead.work"}
@@ -108,7 +117,7 @@ GRANTS: dict[Role, frozenset[str]] = {
     | {"entity.view", "account.view", "account.create", "lead.view", "lead.create"},
     Role.LEADER: _COMMON
     | {"entity.view", "account.view", "audit.view", "lead.view", "ledger.view", "ledger.export"}
-    | {"case.view"},
+    | {"case.view", "refund.view"},
     Role.SYSTEM: frozenset(ACTION_LABELS),
 }
 
@@ -176,6 +185,11 @@ def _case_scope(actor: Actor) -> ColumnElement[bool]:
     return or_(within_jurisdiction(actor, Case.jurisdiction_id), Case.id.in_(assisting))
 
 
+def _refund_scope(actor: Actor) -> ColumnElement[bool]:
+    """A case's claims register is kept by its lead place (主办地) alone."""
+    return within_jurisdiction(actor, Case.jurisdiction_id)
+
+
 def _user_scope(actor: Actor) -> ColumnElement[bool]:
     return within_jurisdiction(actor, User.jurisdiction_id)
 
@@ -193,6 +207,7 @@ SCOPES: dict[str, tuple[type[Any], Callable[[Actor], ColumnElement[bool]]]] = {
     "ledger": (Lead, _lead_scope),
     "reward": (Lead, _lead_scope),
     "case": (Case, _case_scope),
+    "refund": (Case, _refund_scope),
 }
 
 Ts = TypeVarTuple("Ts")

@@ -8,13 +8,11 @@ invalid or missing are not rejected: they land flagged (``key_status``) and are 
 from __future__ import annotations
 
 import pickle
-import re
 import tempfile
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple, TypeVar
@@ -31,19 +29,22 @@ from fangfei.entities.identifiers import KeyCheck, check_uscc
 from fangfei.entities.models import Enterprise, Entity, ImportBatch
 from fangfei.errors import FangfeiError, FieldProblem, conflict, invalid
 from fangfei.reference import service as reference
-from fangfei.tables import Cells, cell_text, detect_format, file_sha256, is_blank, open_rows
+from fangfei.tables import (
+    CellRejected,
+    Cells,
+    cell_text,
+    detect_format,
+    file_sha256,
+    is_blank,
+    open_rows,
+    parse_date,
+)
 
 KIND = "enterprise_registry"
 INSERT_CHUNK = 5000
 _LOOKUP_CHUNK = 500
 _PROGRESS_EVERY = 1000
 _USCC_MAX = 32  # the width of enterprises.uscc
-_DATE_FORMATS = (
-    re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"),
-    re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})"),
-    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日"),
-    re.compile(r"(\d{4})(\d{2})(\d{2})"),
-)
 
 # Core tables: a million rows go in faster without the ORM's per-row bookkeeping.
 _ENTITIES = Entity.metadata.tables[Entity.__tablename__]
@@ -106,14 +107,6 @@ class _Row(NamedTuple):
 
 _ENTITY_FIELDS = ("name", "jurisdiction_id", "address", "key_status", "key_problem")
 _ENTERPRISE_FIELDS = tuple(f for f in _Row._fields if f not in _ENTITY_FIELDS)
-
-
-class _Rejected(Exception):
-    """A cell value that cannot be accepted; ``reason`` is shown to the clerk."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 def _no_data() -> FangfeiError:
@@ -181,35 +174,15 @@ def _text_parser(column: Column) -> Callable[[object], str | None]:
     def parse(raw: object) -> str | None:
         value = cell_text(raw)
         if column.required and not value:
-            raise _Rejected("不能为空")
+            raise CellRejected("不能为空")
         if column.max_length and len(value) > column.max_length:
-            raise _Rejected(f"超过 {column.max_length} 个字符（现有 {len(value)} 个）")
+            raise CellRejected(f"超过 {column.max_length} 个字符（现有 {len(value)} 个）")
         return value or None
 
     return parse
 
 
 _TEXT = {c.field: _text_parser(c) for c in COLUMNS if c.max_length or c.field == "business_scope"}
-
-
-def parse_date(raw: object) -> date | None:
-    """A registration date from a date cell or common Chinese spellings; None when empty."""
-    if isinstance(raw, datetime):
-        return raw.date()
-    if isinstance(raw, date):
-        return raw
-    text = unicodedata.normalize("NFKC", cell_text(raw))
-    if not text:
-        return None
-    for pattern in _DATE_FORMATS:
-        if match := pattern.fullmatch(text):
-            try:
-                return date(*(int(part) for part in match.groups()))
-            except ValueError:
-                raise _Rejected(f"日期“{text}”不存在") from None
-    raise _Rejected(
-        f"无法识别的日期“{text}”：请写成 2020-01-31、2020/01/31、2020年1月31日 或 20200131"
-    )
 
 
 @dataclass
@@ -227,7 +200,7 @@ class _Choices:
             return self.default
         code = self.codes.get(value) or self.codes.get(value.lower())
         if code is None:
-            raise _Rejected(f"未知的{self.label}“{value}”：请填写基础数据中的代码或名称")
+            raise CellRejected(f"未知的{self.label}“{value}”：请填写基础数据中的代码或名称")
         return code
 
 
@@ -251,14 +224,14 @@ class _Places:
         """The jurisdiction id for a cell value."""
         value = cell_text(raw)
         if not value:
-            raise _Rejected("不能为空")
+            raise CellRejected("不能为空")
         if value in self.usable:
             return self.usable[value]
         if value in self.ambiguous:
-            raise _Rejected(f"“{value}”对应多个辖区：请改填辖区代码")
+            raise CellRejected(f"“{value}”对应多个辖区：请改填辖区代码")
         if value in self.outside:
-            raise _Rejected(f"“{value}”不在您的管辖范围内")
-        raise _Rejected(f"未知的乡镇“{value}”：请填写系统中已有的辖区名称或代码")
+            raise CellRejected(f"“{value}”不在您的管辖范围内")
+        raise CellRejected(f"未知的乡镇“{value}”：请填写系统中已有的辖区名称或代码")
 
 
 def _places(db: Session, actor: Actor) -> _Places:
@@ -343,7 +316,7 @@ class _Checker:
     ) -> T:
         try:
             return parse(raw.get(name))
-        except _Rejected as exc:
+        except CellRejected as exc:
             self.problems.append(FieldProblem(self._label(name), exc.reason, number))
             return default
 
