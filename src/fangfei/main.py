@@ -31,6 +31,7 @@ from fangfei.leads import public as lead_public
 from fangfei.leads import views as lead_views
 from fangfei.reference import pages as reference_pages
 from fangfei.reference import views as reference_views
+from fangfei.refunds import views as refund_views
 from fangfei.reports import pages as report_pages
 from fangfei.reports import views as report_views
 from fangfei.screening import pages as screening_pages
@@ -123,6 +124,7 @@ def create_app(
         screening_views.router,
         case_views.router,
         report_views.router,
+        refund_views.router,
     ):
         app.include_router(api, prefix=API_PREFIX)
     for pages in (

@@ -79,7 +79,8 @@ TITLES: dict[str, str] = {
 }
 
 _PATTERN = re.compile(r"[{｛]\s*([^{}｛｝\n]{1,40}?)\s*[}｝]")
-_SIGNATURE = "{发文单位}防范和处置非法集资工作领导小组办公室"
+OFFICE_SUFFIX = "防范和处置非法集资工作领导小组办公室"  # a place name goes before it
+_SIGNATURE = "{发文单位}" + OFFICE_SUFFIX
 _LAW = "《防范和处置非法集资条例》"
 _CASE = "“{案件名称}”（案件编号 {案件编号}）"
 
@@ -185,7 +186,8 @@ def _unknown_kind(kind: str) -> FangfeiError:
     )
 
 
-def _east_asian(run: Run, name: str) -> None:
+def set_east_asian_font(run: Run, name: str) -> None:
+    """Use ``name`` for the run's Chinese characters as well as its Latin ones."""
     run.font.name = name
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
 
@@ -193,7 +195,7 @@ def _east_asian(run: Run, name: str) -> None:
 def _add(document: Document, role: str, text: str) -> None:
     paragraph = document.add_paragraph()
     run = paragraph.add_run(text)
-    _east_asian(run, "黑体" if role == "h" else "宋体" if role == "title" else "仿宋")
+    set_east_asian_font(run, "黑体" if role == "h" else "宋体" if role == "title" else "仿宋")
     run.font.size = Pt(22 if role == "title" else 16)
     run.bold = role == "title"
     fmt = paragraph.paragraph_format

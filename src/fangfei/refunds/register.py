@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -20,6 +21,7 @@ from fangfei.auth import policy
 from fangfei.auth.roles import Actor
 from fangfei.cases.models import Case
 from fangfei.errors import FieldProblem, invalid, not_found
+from fangfei.paging import Page, paginate
 from fangfei.reference import service as reference
 from fangfei.refunds.allocation import fen_to_yuan
 from fangfei.refunds.models import Participant, ParticipantLine, RefundRegister
@@ -112,6 +114,33 @@ def lines_of(db: Session, participant_id: int) -> list[ParticipantLine]:
         .order_by(ParticipantLine.on_date, ParticipantLine.id)
     )
     return list(db.scalars(stmt))
+
+
+class ParticipantFilter(BaseModel):
+    """The participant list's filters: status, a name or 登记号, and the page."""
+
+    status: str | None = None
+    q: str | None = Field(default=None, max_length=100)
+    page: int = Field(default=1, ge=1)
+    per_page: int = Field(default=50, ge=1, le=500)
+
+
+def list_participants(
+    db: Session, *, actor: Actor, case_id: int, filters: ParticipantFilter
+) -> Page[Participant]:
+    """The case's participants in registration order, filtered."""
+    case_for(db, actor=actor, case_id=case_id, action="refund.view")
+    stmt = select(Participant).where(Participant.case_id == case_id)
+    if filters.status:
+        stmt = stmt.where(Participant.status == filters.status)
+    text = (filters.q or "").strip()
+    if text.isdigit():
+        stmt = stmt.where(Participant.number == int(text))
+    elif text:
+        stmt = stmt.where(Participant.name.contains(text))
+    return paginate(
+        db, stmt, order_by=Participant.number.asc(), page=filters.page, per_page=filters.per_page
+    )
 
 
 def count_by_status(db: Session, case_id: int) -> dict[str, int]:

@@ -392,3 +392,14 @@ def payments_of(db: Session, round_id: int) -> list[tuple[Participant | None, Re
         .order_by(Participant.number.is_(None), Participant.number)
     )
     return [(person, payment) for person, payment in db.execute(stmt)]
+
+
+def paid_rounds_of(db: Session, participant_id: int) -> list[tuple[RefundRound, int]]:
+    """The approved rounds that paid (or took back from) one participant, oldest first."""
+    stmt = (
+        select(RefundRound, RefundPayment.amount_fen)
+        .join(RefundPayment, RefundPayment.round_id == RefundRound.id)
+        .where(RefundPayment.participant_id == participant_id, RefundRound.status == "approved")
+        .order_by(RefundRound.number)
+    )
+    return [(round_, amount) for round_, amount in db.execute(stmt)]

@@ -7,7 +7,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
@@ -16,9 +15,9 @@ from fastapi.templating import Jinja2Templates
 from fangfei.audit.labels import action_label
 from fangfei.auth import policy
 from fangfei.auth.roles import ROLE_LABELS, Actor
+from fangfei.clock import local_time
 from fangfei.deps import CSRF_FIELD, csrf_token
 
-LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -35,13 +34,6 @@ NAV = [
     ("/admin/templates", "文书模板", "case.template"),
     ("/account", "我的账号", "token.manage_own"),
 ]
-
-
-def local_time(value: datetime | None) -> str:
-    """A stored UTC time shown in Beijing time."""
-    if value is None:
-        return ""
-    return value.astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M")
 
 
 def local_date(value: date | None) -> str:
