@@ -73,5 +73,9 @@ def test_a_statement_shows_the_lines_the_claim_and_the_payments(
     assert lines == [["日期", "类型", "产品或合同编号", "金额（元）"],
                      ["2024-03-01", "出资", "", "30,000.00"],
                      ["2024-03-01", "利息", "", "1,500.50"]]  # fmt: skip
-    assert [[c.text for c in r.cells] for r in document.tables[1].rows][1] == ["尚未发放", "", "0.00"]
+    assert [[c.text for c in r.cells] for r in document.tables[1].rows][1] == [
+        "尚未发放",
+        "",
+        "0.00",
+    ]
     assert outputs.statement_filename(case, person) == f"{case.number}-00002-清退对账单.docx"

@@ -1,255 +1,263 @@
-"""`fangfei refund …` commands; ``simulate`` plans a round from a claims file, touching no case."""
+"""`fangfei refund …` commands: a case's register, pool and rounds, and the standalone simulation.
+
+Changes are audited under ``cli:<operating-system user>``; a round drafted under one name must
+be approved under another (maker-checker), from another account or from the web app.
+"""
 
 from __future__ import annotations
 
-import csv
-import os
-import unicodedata
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
+from datetime import date
 from pathlib import Path
-from typing import Annotated, NamedTuple
+from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.markup import escape
+from rich.table import Table
+from sqlalchemy.orm import Session
 
+from fangfei.cases import service as cases
+from fangfei.cases.models import Case
 from fangfei.cli_support import console, fail
-from fangfei.errors import FangfeiError, FieldProblem, invalid
-from fangfei.refunds.allocation import allocate, fen_to_yuan, yuan_to_fen
-from fangfei.tables import Cells, cell_text, detect_format, is_blank, open_rows
+from fangfei.db import unit_of_work
+from fangfei.errors import FangfeiError, form_invalid
+from fangfei.refunds import figures, outputs, pool, register, rounds, simulate
+from fangfei.refunds.allocation import fen_to_yuan
+from fangfei.refunds.models import RefundRound
+from fangfei.refunds.pool import SOURCE_LABELS, ReceiptIn
+from fangfei.refunds.register_import import import_register
+from fangfei.refunds.rounds import AdjustmentLine
+from fangfei.runtime import Runtime, open_runtime
 
 app = typer.Typer(help="清偿兑付（资金清退）", no_args_is_help=True)
+app.command("simulate", short_help=simulate.SHORT_HELP, help=simulate.HELP)(simulate.simulate)
 
-ID_LABELS = ("participant_id", "参与人编号")
-CLAIM_LABELS = ("claim_yuan", "债权金额", "债权金额(元)")
-OUTPUT_HEADER = ("participant_id", "claim_yuan", "refund_yuan")
-
-
-@app.callback()
-def refund() -> None:
-    """Keep ``refund`` a command group even while it holds a single command."""
-
-
-# --- reading the claims file ------------------------------------------------------------------
+CaseArgument = Annotated[
+    str, typer.Argument(metavar="CASE", help="案件编号，例如 AJ2026-000001", show_default=False)
+]
+RoundArgument = Annotated[
+    int, typer.Argument(metavar="ROUND", help="批次 ID（起草时显示）", show_default=False)
+]
 
 
-@dataclass
-class ClaimsFile:
-    """The checked rows of a claims file, in file order, and what the reader noticed."""
-
-    ids: list[str] = field(default_factory=list)
-    claims_fen: list[int] = field(default_factory=list)
-    problems: list[FieldProblem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+def _say(text: str) -> None:
+    console.print(text, highlight=False, soft_wrap=True)
 
 
-def _no_data() -> FangfeiError:
-    return invalid(
-        "债权表中没有数据行：第 1 行写表头 participant_id, claim_yuan，其下每行一位参与人。"
+def _case(db: Session, rt: Runtime, number: str) -> Case:
+    return cases.by_number(db, actor=rt.actor, number=number.strip())
+
+
+def _yuan(fen: int) -> str:
+    return fen_to_yuan(fen, grouped=True)
+
+
+def _print_round(round_: RefundRound) -> None:
+    _say(
+        f"第 {round_.number} 轮（批次 ID {round_.id}，{rounds.KIND_LABELS[round_.kind]}，"
+        f"{rounds.STATUS_LABELS[round_.status]}）：本轮金额 {_yuan(round_.requested_fen)} 元，"
+        f"实际分配 {_yuan(round_.total_fen)} 元，{round_.payees} 人次；"
+        f"起草 {escape(round_.drafted_by_name)}"
+        + (f"，审批 {escape(round_.decided_by_name)}" if round_.decided_by_name else "")
     )
 
 
-def _normal(label: str) -> str:
-    return unicodedata.normalize("NFKC", label.lstrip("\ufeff")).strip().lower()
-
-
-class _Column(NamedTuple):
-    """Where a column sits and how the file spells its header (problems quote that spelling)."""
-
-    position: int
-    label: str
-
-
-def _column(labels: Sequence[str], names: Sequence[str]) -> _Column | None:
-    wanted = {_normal(label) for label in labels}
-    found = [_Column(i, name) for i, name in enumerate(names) if _normal(name) in wanted]
-    if len(found) > 1:
-        raise invalid(
-            f"第 1 行表头中“{labels[0]}”列出现了 {len(found)} 次：请只保留一列。",
-            [FieldProblem(found[1].label, "与前面的列重复", 1)],
-        )
-    return found[0] if found else None
-
-
-def _header(cells: Cells) -> tuple[_Column, _Column, list[str]]:
-    """The id and claim columns and the ignored ones, or a refusal naming the columns found."""
-    names = [cell_text(cell).lstrip("\ufeff") for cell in cells]
-    id_column, claim_column = _column(ID_LABELS, names), _column(CLAIM_LABELS, names)
-    if id_column and claim_column:
-        used = {id_column.position, claim_column.position}
-        return id_column, claim_column, [n for i, n in enumerate(names) if n and i not in used]
-    pairs = ((ID_LABELS, id_column), (CLAIM_LABELS, claim_column))
-    missing = [labels[0] for labels, column in pairs if column is None]
-    found = "、".join(name for name in names if name) or "（无）"
-    problems = [FieldProblem(label, "缺少必填列", 1) for label in missing]
-    raise invalid(f"第 1 行表头缺少必填列：{'、'.join(missing)}。文件中的列：{found}。", problems)
-
-
-def _cell(cells: Cells, column: _Column) -> str:
-    return cell_text(cells[column.position]) if column.position < len(cells) else ""
-
-
-class _Checker:
-    """Checks claim rows one by one, collecting every problem instead of stopping at the first."""
-
-    def __init__(self, id_column: _Column, claim_column: _Column) -> None:
-        self.id_column, self.claim_column = id_column, claim_column
-        self.first_row_of: dict[str, int] = {}
-        self.result = ClaimsFile()
-
-    def feed(self, number: int, cells: Cells) -> None:
-        """Check one row (``number`` counts the header as row 1)."""
-        participant = _cell(cells, self.id_column)
-        problems = self.result.problems
-        if not participant:
-            problems.append(FieldProblem(self.id_column.label, "不能为空", number))
-        elif (first := self.first_row_of.setdefault(participant, number)) != number:
-            reason = f"与第 {first} 行重复：{participant}"
-            problems.append(FieldProblem(self.id_column.label, reason, number))
-        try:
-            claim = yuan_to_fen(_cell(cells, self.claim_column), field=self.claim_column.label)
-        except FangfeiError as error:
-            problems.extend(FieldProblem(p.field, p.reason, number) for p in error.problems)
-            return
-        if not problems:  # once the file is refused, stop holding rows
-            self.result.ids.append(participant)
-            self.result.claims_fen.append(claim)
-
-
-def _checked_rows(rows: Iterator[Cells]) -> ClaimsFile:
-    first = next(rows, None)
-    if first is None or (is_blank(first) and all(is_blank(row) for row in rows)):
-        raise _no_data()
-    id_column, claim_column, ignored = _header(first)
-    checker = _Checker(id_column, claim_column)
-    blank = 0
-    for number, cells in enumerate(rows, start=2):  # the header is row 1
-        if is_blank(cells):
-            blank += 1
-        else:
-            checker.feed(number, cells)
-    if ignored:
-        checker.result.notes.append(f"已忽略无关的列：{'、'.join(ignored)}")
-    if blank:
-        checker.result.notes.append(f"跳过 {blank} 个空行")
-    return checker.result
-
-
-def read_claims(path: Path) -> ClaimsFile:
-    """Every row of a claims file (xlsx, or CSV in UTF-8 or GBK) checked; refused if any is bad."""
-    if not path.is_file():
-        raise invalid(f"找不到债权表：{path}", [FieldProblem("文件", "不存在或不是文件")])
-    if path.stat().st_size == 0:
-        raise _no_data()
-    kind = detect_format(path)
-    with open_rows(path, kind) as rows:
-        claims = _checked_rows(rows)
-    if claims.problems:
-        rows_at_fault = len({p.row for p in claims.problems})
-        raise invalid(
-            f"债权表中有 {len(claims.problems)} 处问题（涉及 {rows_at_fault} 行），"
-            "未生成分配表。请逐条修改后重试。",
-            claims.problems,
-        )
-    if not claims.ids:
-        raise _no_data()
-    if kind == "gb18030":
-        claims.notes.insert(0, "文件按 GBK（GB18030）编码读取")
-    return claims
-
-
-# --- writing the allocation -------------------------------------------------------------------
-
-
-def write_allocation(path: Path, claims: ClaimsFile, refunds_fen: list[int]) -> None:
-    """The allocation as CSV in UTF-8 with a BOM (so Excel opens it), written whole or not at all."""
-    partial = path.with_name(path.name + ".part")
+@app.command(
+    "import", help="导入参与人登记表（xlsx 或 CSV，每行一笔出资或回报）：有任何问题则整表不导入。"
+)
+def import_file(
+    case: CaseArgument,
+    file: Annotated[Path, typer.Argument(help="登记表文件", show_default=False)],
+) -> None:
+    """Import a register file into the case."""
+    rt = open_runtime()
     try:
-        with partial.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(OUTPUT_HEADER)
-            for participant, claim, refund in zip(
-                claims.ids, claims.claims_fen, refunds_fen, strict=True
-            ):
-                writer.writerow((participant, fen_to_yuan(claim), fen_to_yuan(refund)))
-        os.replace(partial, path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise _unwritable(path, exc) from exc
-
-
-def _unwritable(path: Path, exc: OSError) -> FangfeiError:
-    if isinstance(exc, FileNotFoundError):
-        reason = "所在目录不存在"
-    elif isinstance(exc, PermissionError):
-        reason = "没有写入权限，或文件正被 Excel 等程序打开"
-    else:
-        reason = f"写入失败（{exc.strerror or exc}）"
-    return invalid(f"无法写入分配表 {path}：{reason}。", [FieldProblem("--out", reason)])
-
-
-def coverage(paid_fen: int, claims_fen: int) -> str:
-    """清偿比例 — paid ÷ claims as a percentage, rounded down so 100% only means fully paid."""
-    if claims_fen == 0:
-        return "—（债权总额为 0）"
-    ratio = Decimal(paid_fen * 100) / Decimal(claims_fen)
-    return f"{ratio.quantize(Decimal('0.01'), rounding=ROUND_DOWN)}%"
-
-
-def _print_summary(claims: ClaimsFile, pool_fen: int, paid_fen: int, out: Path) -> None:
-    total = sum(claims.claims_fen)
-    for note in claims.notes:
-        console.print(f"提示：{escape(note)}")
-    console.print(f"参与人数：{len(claims.ids)} 人")
-    console.print(f"债权总额：{fen_to_yuan(total, grouped=True)} 元")
-    console.print(f"本轮可分配：{fen_to_yuan(pool_fen, grouped=True)} 元")
-    console.print(f"实际分配：{fen_to_yuan(paid_fen, grouped=True)} 元")
-    console.print(f"清偿比例：{coverage(paid_fen, total)}（实际分配 ÷ 债权总额，向下取到 0.01%）")
-    if pool_fen > paid_fen:
-        surplus = fen_to_yuan(pool_fen - paid_fen, grouped=True)
-        console.print(f"可分配金额超过债权总额，{surplus} 元未分配。")
-    console.print(f"已写入分配表：{escape(str(out))}", soft_wrap=True)
-
-
-# --- the command ------------------------------------------------------------------------------
-
-
-def _check_paths(claims_file: Path, out: Path) -> None:
-    if out.suffix.lower() in {".xlsx", ".xls"}:
-        raise invalid(
-            "分配表以 CSV 格式输出：请把 --out 的文件名改为 .csv 结尾。",
-            [FieldProblem("--out", f"不能是 {out.suffix} 文件")],
-        )
-    if out.exists() and claims_file.exists() and out.resolve() == claims_file.resolve():
-        raise invalid(
-            "--out 不能与债权表是同一个文件：请另取一个文件名。",
-            [FieldProblem("--out", "会覆盖债权表")],
-        )
+        with unit_of_work(rt.sessions) as db:
+            found = _case(db, rt, case)
+            result = import_register(
+                db, actor=rt.actor, cipher=rt.cipher, case_id=found.id, path=file
+            )
+    except FangfeiError as error:
+        raise fail(error) from None
+    _say(f"已导入 {result.rows} 行：新登记 {result.new_participants} 人，"
+         f"已登记的 {result.existing_participants} 人补充了明细。")  # fmt: skip
+    for problem in result.flagged:
+        _say(f"待更正：第 {problem.row} 行 {escape(problem.reason)}")
+    for note in result.notes:
+        _say(f"提示：{escape(note)}")
 
 
 @app.command(
-    "simulate",
-    short_help="模拟一轮按比例清退（不涉及案件、不写数据库）。",
-    help="模拟一轮按比例清退，不涉及任何案件、不写数据库：读取债权表（.xlsx 或 .csv，"
-    "UTF-8 或 GBK，表头 participant_id, claim_yuan），按本轮可分配金额以最大余额法精确到分分配，"
-    "输出分配表（participant_id, claim_yuan, refund_yuan）。债权表有任何问题则逐行列出、不输出文件。",
+    "verify",
+    help="核实参与人的债权：指定登记号，或不指定以核实全部已登记且身份证号码有效的参与人。",
 )
-def simulate(
-    claims_file: Annotated[
-        Path, typer.Argument(help="债权表（.xlsx 或 .csv）", show_default=False)
-    ],
-    pool: Annotated[str, typer.Option("--pool", help="本轮可分配金额（元，最多两位小数）")],
-    out: Annotated[Path, typer.Option("--out", help="输出的分配表（CSV，UTF-8 带 BOM）")],
+def verify(
+    case: CaseArgument,
+    number: Annotated[
+        list[int] | None, typer.Option("--number", "-n", help="登记号，可重复")
+    ] = None,
 ) -> None:
-    """Plan one pro-rata round from a claims file and write the allocation as CSV."""
+    """Verify participants."""
+    rt = open_runtime()
     try:
-        pool_fen = yuan_to_fen(pool, field="本轮可分配金额（--pool）")
-        _check_paths(claims_file, out)
-        claims = read_claims(claims_file)
-        shares = allocate(dict(zip(claims.ids, claims.claims_fen, strict=True)), pool_fen)
-        refunds_fen = [shares[participant] for participant in claims.ids]
-        write_allocation(out, claims, refunds_fen)
+        with unit_of_work(rt.sessions) as db:
+            found = _case(db, rt, case)
+            changed = register.change_status(db, actor=rt.actor, case_id=found.id, action="verify",
+                                             numbers=number or None)  # fmt: skip
     except FangfeiError as error:
         raise fail(error) from None
-    _print_summary(claims, pool_fen, sum(refunds_fen), out)
+    _say(f"已核实 {changed} 人。")
+
+
+@app.command("receipt", help="登记涉案资金专户到账。")
+def receipt(
+    case: CaseArgument,
+    amount: Annotated[str, typer.Option("--amount", help="到账金额（元）")],
+    document_no: Annotated[str, typer.Option("--document-no", help="到账凭证或裁定文书编号")],
+    source: Annotated[
+        str, typer.Option("--source", help="资金来源：" + "、".join(SOURCE_LABELS.values()))
+    ] = "frozen",
+    on: Annotated[str | None, typer.Option("--on", help="到账日期 YYYY-MM-DD，默认今天")] = None,
+) -> None:
+    """Record a receipt into the case's dedicated account."""
+    rt = open_runtime()
+    try:
+        data = ReceiptIn.model_validate({"received_on": on or date.today(), "source": source,
+                                         "amount_yuan": amount, "document_no": document_no})  # fmt: skip
+        with unit_of_work(rt.sessions) as db:
+            found = _case(db, rt, case)
+            pool.add_receipt(db, actor=rt.actor, case_id=found.id, data=data)
+            balance = pool.balance_fen(db, found.id)
+    except FangfeiError as error:
+        raise fail(error) from None
+    except ValidationError as error:
+        raise fail(form_invalid(error)) from None
+    _say(f"已登记到账 {escape(amount)} 元；专户可分配余额 {_yuan(balance)} 元。")
+
+
+@app.command("round", help="起草一轮按比例清退（待另一人审批）。")
+def draft_round(
+    case: CaseArgument,
+    amount: Annotated[str, typer.Option("--amount", help="本轮金额（元）")],
+    note: Annotated[str | None, typer.Option("--note", help="说明")] = None,
+) -> None:
+    """Draft a pro-rata round."""
+    rt = open_runtime()
+    try:
+        with unit_of_work(rt.sessions) as db:
+            found = _case(db, rt, case)
+            _print_round(
+                rounds.draft(db, actor=rt.actor, case_id=found.id, amount_yuan=amount, note=note)
+            )
+    except FangfeiError as error:
+        raise fail(error) from None
+    _say("须由起草人以外的人审批：fangfei refund approve <批次 ID>，或在网页上审批。")
+
+
+@app.command("adjust", help="起草调整批次：给一位参与人补付（正数）或收回（负数，如退票）。")
+def adjust(
+    case: CaseArgument,
+    number: Annotated[int, typer.Option("--number", "-n", help="登记号")],
+    amount: Annotated[str, typer.Option("--amount", help="金额（元），负数为收回")],
+    reason: Annotated[str, typer.Option("--reason", help="原因")],
+) -> None:
+    """Draft an adjusting round of one line."""
+    rt = open_runtime()
+    try:
+        line = AdjustmentLine(number=number, amount_yuan=amount, reason=reason)
+        with unit_of_work(rt.sessions) as db:
+            found = _case(db, rt, case)
+            _print_round(
+                rounds.draft_adjustment(db, actor=rt.actor, case_id=found.id, lines=[line])
+            )
+    except FangfeiError as error:
+        raise fail(error) from None
+
+
+@app.command("approve", help="审批一个待审批的批次（审批人不能是起草人）：审批后不可更改。")
+def approve(
+    round_id: RoundArgument,
+    note: Annotated[str | None, typer.Option("--note", help="审批意见")] = None,
+) -> None:
+    """Approve a draft round."""
+    rt = open_runtime()
+    try:
+        with unit_of_work(rt.sessions) as db:
+            _print_round(rounds.approve(db, actor=rt.actor, round_id=round_id, note=note))
+    except FangfeiError as error:
+        raise fail(error) from None
+
+
+@app.command("discard", help="放弃一个待审批的批次（须写明原因）。")
+def discard(
+    round_id: RoundArgument,
+    reason: Annotated[str, typer.Option("--reason", help="原因")],
+) -> None:
+    """Discard a draft round."""
+    rt = open_runtime()
+    try:
+        with unit_of_work(rt.sessions) as db:
+            _print_round(rounds.discard(db, actor=rt.actor, round_id=round_id, reason=reason))
+    except FangfeiError as error:
+        raise fail(error) from None
+
+
+@app.command(
+    "payments", help="导出已审批批次的付款文件（xlsx：姓名、脱敏身份证号码、账号、金额）。"
+)
+def payments(
+    round_id: RoundArgument,
+    out: Annotated[Path, typer.Option("--out", help="输出的 xlsx 文件")],
+) -> None:
+    """Write an approved round's bank payment file."""
+    rt = open_runtime()
+    try:
+        with unit_of_work(rt.sessions) as db:
+            found = rounds.get(db, actor=rt.actor, round_id=round_id)
+            case = register.case_for(
+                db, actor=rt.actor, case_id=found.case_id, action="refund.view"
+            )
+            out.write_bytes(outputs.payment_file(db, case, found))
+    except FangfeiError as error:
+        raise fail(error) from None
+    _say(f"已写入付款文件：{escape(str(out))}")
+
+
+@app.command(
+    "summary", help="显示案件的清退情况：专户、已清退、资金清退率、未兑付金额和人数、各批次。"
+)
+def summary(case: CaseArgument) -> None:
+    """Print the case's refund figures and rounds."""
+    rt = open_runtime()
+    try:
+        with unit_of_work(rt.sessions) as db:
+            found = _case(db, rt, case)
+            register.case_for(db, actor=rt.actor, case_id=found.id, action="refund.view")
+            totals = figures.of_case(db, found)
+            table = Table("项目", "数值")
+            for label, value in _summary_rows(totals):
+                table.add_row(label, value)
+            console.print(table)
+            for round_ in rounds.rounds_of(db, found.id):
+                _print_round(round_)
+    except FangfeiError as error:
+        raise fail(error) from None
+
+
+def _summary_rows(totals: figures.RefundFigures) -> list[tuple[str, str]]:
+    rate = (
+        f"{totals.refund_rate * 100:.2f}%"
+        if totals.refund_rate is not None
+        else "—（未填写涉及金额）"
+    )
+    return [
+        ("专户到账", f"{_yuan(totals.received_fen)} 元"),
+        ("已清退（向参与人发放）", f"{_yuan(totals.paid_fen)} 元"),
+        ("提存", f"{_yuan(totals.held_back_fen)} 元"),
+        ("专户可分配余额", f"{_yuan(totals.balance_fen)} 元"),
+        ("登记参与人", f"{totals.participants} 人（其中不予清退 {totals.excluded} 人）"),
+        ("债权总额", f"{_yuan(totals.claims_fen)} 元"),
+        ("未兑付金额", f"{_yuan(totals.owed_fen)} 元"),
+        ("未兑付人数", f"{totals.owed_people} 人"),
+        ("资金清退率", f"{rate}（已清退 ÷ 涉及金额）"),
+    ]
