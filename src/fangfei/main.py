@@ -31,6 +31,7 @@ from fangfei.leads import public as lead_public
 from fangfei.leads import views as lead_views
 from fangfei.reference import pages as reference_pages
 from fangfei.reference import views as reference_views
+from fangfei.refunds import pages as refund_pages
 from fangfei.refunds import views as refund_views
 from fangfei.reports import pages as report_pages
 from fangfei.reports import views as report_views
@@ -139,6 +140,7 @@ def create_app(
         screening_pages.router,
         case_pages.router,
         template_pages.router,
+        refund_pages.router,
     ):
         app.include_router(pages)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

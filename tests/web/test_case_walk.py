@@ -26,7 +26,7 @@ from tests.web.test_browser import SCREENSHOTS, log_in
 SUBJECT = "东城镇兴旺投资咨询有限公司"
 
 
-def _judged_lead(live_server: LiveServer, cipher: FieldCipher) -> int:
+def judged_lead_on(live_server: LiveServer, cipher: FieldCipher) -> int:
     """A lead the market regulator judged to be illegal fundraising, set up through the services."""
     with live_server.session() as db:
         users = {u.username: auth.actor_for(u) for u in db.query(User)}
@@ -66,7 +66,7 @@ def test_a_judged_lead_becomes_a_case_and_is_disposed_of(
 ) -> None:
     settings = Settings(env="test", home=tmp_path, secret_key=_county_database.secret_key,
                         encryption_key=_county_database.encryption_key)  # fmt: skip
-    lead_id = _judged_lead(live_server, FieldCipher(load_keys(settings).encryption_key))
+    lead_id = judged_lead_on(live_server, FieldCipher(load_keys(settings).encryption_key))
     log_in(page, "office")
     page.goto(f"/leads/{lead_id}")
     form = page.get_by_test_id("to-case")

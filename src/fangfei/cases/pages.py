@@ -143,6 +143,8 @@ def _detail_context(request: Request, db: SessionDep, actor: Actor, case: Case) 
         "procedure_next": manual_steps(case, "procedure") if manages else [],
         "criminal_next": manual_steps(case, "criminal") if manages else [],
         "manages": manages,
+        "shows_refunds": policy.can(actor, "refund.view") and service.leads_place(db, actor, case),
+        "has_register": service.has_register(db, case),
         "officers": service.officers(db, case) if manages else [],
         "event_label": event_label,
         "generated_kinds": documents.GENERATED_KINDS,

@@ -27,6 +27,7 @@ from fangfei.leads.models import Lead
 from fangfei.paging import Page, paginate
 from fangfei.reference import service as reference
 from fangfei.reference.models import Jurisdiction
+from fangfei.refunds.models import Participant
 
 KIND_LABELS = {"case": "案件", "risk": "风险"}
 PATH_LABELS = {"administrative": "行政", "criminal": "刑事"}
@@ -179,6 +180,10 @@ def officers(db: Session, case: Case) -> list[User]:
     return list(db.scalars(stmt.order_by(User.username)))
 
 
+# The case figures a claims register keeps (see fangfei.refunds.figures).
+REGISTER_FIGURES = ("refunded_yuan", "unpaid_amount_yuan", "unpaid_people")
+
+
 def update(db: Session, *, actor: Actor, case_id: int, data: CaseUpdate) -> Case:
     """Change the facts of a case (lead place only); the audit row keeps old and new values."""
     case = get_or_raise(db, actor=actor, case_id=case_id, action="case.manage")
@@ -188,7 +193,9 @@ def update(db: Session, *, actor: Actor, case_id: int, data: CaseUpdate) -> Case
         problem = FieldProblem("officer_user_id", "承办人须是主办地处非办的在职人员")
         raise invalid("案件信息有误，未保存。", [problem])
     changes: dict[str, Any] = {}
-    for name, value in data.model_dump(exclude_unset=True).items():
+    values = data.model_dump(exclude_unset=True)
+    _refuse_register_figures(db, case, values)
+    for name, value in values.items():
         old = getattr(case, name)
         if old != value:
             changes[name] = {"from": _plain(old), "to": _plain(value)}
@@ -198,6 +205,24 @@ def update(db: Session, *, actor: Actor, case_id: int, data: CaseUpdate) -> Case
         audit.record(db, actor=actor, action="case.update", object_type="case",
                      object_id=case.id, detail=changes)  # fmt: skip
     return case
+
+
+def has_register(db: Session, case: Case) -> bool:
+    """Whether participants have been registered for the case (清理登记)."""
+    registered = select(Participant.id).where(Participant.case_id == case.id).limit(1)
+    return db.scalar(registered) is not None
+
+
+def _refuse_register_figures(db: Session, case: Case, values: dict[str, Any]) -> None:
+    """Once a case has a claims register, its refund figures come from there alone."""
+    changed = [n for n in REGISTER_FIGURES if n in values and values[n] != getattr(case, n)]
+    if not changed or not has_register(db, case):
+        return
+    raise invalid(
+        "本案已建立集资参与人登记册：资金清退金额、未兑付金额和未兑付人数由登记册和"
+        "已审批的清退批次计算，不能手工修改。",
+        [FieldProblem(name, "由清退登记册计算") for name in changed],
+    )
 
 
 def _plain(value: Any) -> Any:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from fangfei.cases.models import Case
 from fangfei.refunds import pool
-from fangfei.refunds.models import Participant, RefundRound
+from fangfei.refunds.models import Participant, RefundPayment, RefundRound
 from fangfei.refunds.register import refundable_roles
 
 RATE_PLACES = Decimal("0.0001")
@@ -101,3 +101,26 @@ def sync_case(db: Session, case: Case) -> dict[str, object]:
 def as_dict(found: RefundFigures) -> dict[str, object]:
     """The figures for the API: fen as integers, rates as strings."""
     return {k: str(v) if isinstance(v, Decimal) else v for k, v in asdict(found).items()}
+
+
+def coverage_by_round(db: Session, case_id: int, claims_fen: int) -> list[dict[str, str]]:
+    """Each approved round's payments to participants and the coverage of claims after it."""
+    paid = func.coalesce(
+        func.sum(RefundPayment.amount_fen).filter(RefundPayment.participant_id.is_not(None)), 0
+    )
+    stmt = (
+        select(RefundRound.number, paid)
+        .outerjoin(RefundPayment, RefundPayment.round_id == RefundRound.id)
+        .where(RefundRound.case_id == case_id, RefundRound.status == "approved")
+        .group_by(RefundRound.number)
+        .order_by(RefundRound.number)
+    )
+    series, total = [], 0
+    for number, fen in db.execute(stmt):
+        total += int(fen)
+        share = _ratio(total, claims_fen)
+        series.append({
+            "round": f"第 {number} 轮", "paid_yuan": str(Decimal(int(fen)).scaleb(-2)),
+            "coverage_pct": str((share or Decimal(0)) * 100),
+        })  # fmt: skip
+    return series

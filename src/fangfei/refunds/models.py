@@ -26,7 +26,7 @@ Fen = BigInteger
 
 
 class RefundRegister(Base):
-    """清理登记 — a case's register: its dedicated account and the share held back (提存)."""
+    """The settings of a case's claims register: its dedicated account and the held-back share (提存)."""
 
     __tablename__ = "refund_registers"
 

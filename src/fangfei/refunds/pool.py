@@ -18,9 +18,10 @@ from fangfei.audit import service as audit
 from fangfei.auth.roles import Actor
 from fangfei.db import utcnow
 from fangfei.errors import FieldProblem, invalid, not_found
+from fangfei.refunds import register
 from fangfei.refunds.allocation import fen_to_yuan, yuan_to_fen
 from fangfei.refunds.models import PoolReceipt, RefundPayment, RefundRegister, RefundRound
-from fangfei.refunds.register import case_for, register_of
+from fangfei.refunds.register import case_for
 
 SOURCE_LABELS = {
     "frozen": "冻结资金划转",
@@ -166,7 +167,10 @@ def update_register(
             "提存债权不能少于此数：请先以调整批次处理。",
             [FieldProblem("held_back_claim_yuan", f"不少于 {fen_to_yuan(held_back_paid_fen)} 元")],
         )
-    found = register_of(db, case.id)
+    found = register.settings_of(db, case.id)
+    if found is None:
+        found = RefundRegister(case_id=case.id)
+        db.add(found)
     found.pool_bank = (data.pool_bank or "").strip() or None
     found.pool_account = (data.pool_account or "").strip() or None
     found.held_back_claim_fen, found.held_back_reason = held, reason

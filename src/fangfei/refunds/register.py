@@ -78,14 +78,9 @@ def case_for(db: Session, *, actor: Actor, case_id: int, action: str) -> Case:
     return case
 
 
-def register_of(db: Session, case_id: int) -> RefundRegister:
-    """The case's register row, created on first use."""
-    found = db.scalar(select(RefundRegister).where(RefundRegister.case_id == case_id))
-    if found is None:
-        found = RefundRegister(case_id=case_id, held_back_claim_fen=0)
-        db.add(found)
-        db.flush()
-    return found
+def settings_of(db: Session, case_id: int) -> RefundRegister | None:
+    """The case's dedicated account and held-back decision, once any was set."""
+    return db.scalar(select(RefundRegister).where(RefundRegister.case_id == case_id))
 
 
 def refundable_roles(db: Session) -> frozenset[str]:

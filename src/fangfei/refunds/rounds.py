@@ -28,7 +28,7 @@ from fangfei.errors import FieldProblem, conflict, invalid, not_found
 from fangfei.refunds import figures, pool
 from fangfei.refunds.allocation import allocate, fen_to_yuan, yuan_to_fen
 from fangfei.refunds.models import Participant, RefundPayment, RefundRound
-from fangfei.refunds.register import PAYABLE_STATUSES, case_for, refundable_roles, register_of
+from fangfei.refunds.register import PAYABLE_STATUSES, case_for, refundable_roles, settings_of
 
 KIND_LABELS = {"pro_rata": "按比例清退", "adjusting": "调整批次"}
 STATUS_LABELS = {"draft": "待审批", "approved": "已审批", "discarded": "已放弃"}
@@ -79,9 +79,9 @@ def remaining_claims(db: Session, case_id: int) -> _Claims:
         owed = max(0, contributed - returned) - paid
         if owed > 0:
             claims.owed[key_of(number)], claims.ids[key_of(number)] = owed, pid
-    held = register_of(db, case_id).held_back_claim_fen - pool.paid_out_fen(
-        db, case_id, held_back=True
-    )
+    settings = settings_of(db, case_id)
+    held_claim = settings.held_back_claim_fen if settings else 0
+    held = held_claim - pool.paid_out_fen(db, case_id, held_back=True)
     if held > 0:
         claims.owed[HELD_BACK], claims.ids[HELD_BACK] = held, None
     return claims

@@ -88,14 +88,15 @@ def _receipt(r: PoolReceipt) -> dict[str, Any]:
 def overview(case_id: int, db: SessionDep, actor: ActorDep) -> dict[str, Any]:
     """The register's figures, settings, participants by status and the rounds."""
     case = register.case_for(db, actor=actor, case_id=case_id, action="refund.view")
-    settings = register.register_of(db, case.id)
+    settings = register.settings_of(db, case.id)
     return {
         "case": {"id": case.id, "number": case.number, "name": case.name},
         "figures": figures.as_dict(figures.of_case(db, case)),
         "register": {
-            "pool_bank": settings.pool_bank, "pool_account": settings.pool_account,
-            "held_back_claim_fen": settings.held_back_claim_fen,
-            "held_back_reason": settings.held_back_reason,
+            "pool_bank": settings.pool_bank if settings else None,
+            "pool_account": settings.pool_account if settings else None,
+            "held_back_claim_fen": settings.held_back_claim_fen if settings else 0,
+            "held_back_reason": settings.held_back_reason if settings else None,
         },
         "by_status": register.count_by_status(db, case.id),
         "rounds": [round_view(r) for r in rounds.rounds_of(db, case.id)],

@@ -17,6 +17,7 @@ from fangfei.auth import policy
 from fangfei.auth.roles import ROLE_LABELS, Actor
 from fangfei.clock import local_time
 from fangfei.deps import CSRF_FIELD, csrf_token
+from fangfei.refunds.allocation import fen_to_yuan
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -46,10 +47,15 @@ def yuan(value: Decimal | None) -> str:
     return "" if value is None else f"{value:,.2f}"
 
 
+def fen(value: int | None) -> str:
+    """Integer fen shown as yuan with thousands separators and two decimals."""
+    return "" if value is None else fen_to_yuan(value, grouped=True)
+
+
 def _make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     templates.env.filters.update(
-        local_time=local_time, local_date=local_date, yuan=yuan, action_label=action_label
+        local_time=local_time, local_date=local_date, yuan=yuan, fen=fen, action_label=action_label
     )
     templates.env.globals.update(
         CSRF_FIELD=CSRF_FIELD,
