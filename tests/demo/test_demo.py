@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -40,12 +41,13 @@ from fangfei.leads.models import Lead, LeadEvent
 from fangfei.leads.workflow import STATUS_LABELS
 from fangfei.reference import service as reference
 from fangfei.reference.models import Jurisdiction
+from fangfei.refunds import figures, register, rounds
 from fangfei.reports import case_tables
 from fangfei.security.crypto import FieldCipher
 from tests.county import County
 
 ACTOR = system_actor("demo-test")
-SMALL = {"enterprises": 200, "persons": 50, "leads": 120}
+SMALL = {"enterprises": 200, "persons": 50, "leads": 120, "participants": 80}
 FILES = Path("files")  # the demo's stored documents: a fresh directory for each test, see below
 
 
@@ -108,7 +110,7 @@ def test_counts_batch_and_audit(db: Session, cipher: FieldCipher) -> None:
     )
     assert (actions["jurisdiction.create"], actions["user.create"], actions["demo.load"]) == (
         21,
-        7,
+        len(DEMO_LOGINS),
         1,
     )
     assert audit.verify(db).ok
@@ -254,3 +256,27 @@ def test_the_demo_cases_reach_every_stage_of_both_tracks(db: Session, cipher: Fi
         assert hashlib.sha256(content).hexdigest() == doc.sha256
     reported = [c for c in cases if c.stage in ("reported", "closed")]
     assert all(documents.latest(db, c, "disposal_report") for c in reported)
+
+
+def test_the_cross_province_case_has_a_register_a_paid_round_and_one_awaiting_approval(
+    db: Session, cipher: FieldCipher
+) -> None:
+    summary = _load(db, cipher)
+    case = db.scalars(select(Case).where(Case.judicial_opinion.is_not(None))).one()
+    found = figures.of_case(db, case)
+    assert summary.participants == found.participants == 80
+    assert found.excluded == 4
+    by_status = register.count_by_status(db, case.id)
+    assert (by_status["registered"], by_status["disputed"]) == (5, 2)  # the mistyped ID numbers
+    # Receipts of 13% and 12% of the claims, a first round of 20%, each in whole 万元.
+    wan = 1_000_000
+    assert (
+        found.received_fen
+        == found.claims_fen * 13 // 100 // wan * wan + found.claims_fen * 12 // 100 // wan * wan
+    )
+    assert found.paid_fen == found.claims_fen * 20 // 100 // wan * wan
+    statuses = [(r.number, r.status, r.drafted_by_name, r.decided_by_name)
+                for r in rounds.rounds_of(db, case.id)]  # fmt: skip
+    assert statuses == [(2, "draft", "chufei", None), (1, "approved", "chufei", "fuhe")]
+    assert case.refunded_yuan == Decimal(found.paid_fen).scaleb(-2)
+    assert case.unpaid_people == found.owed_people == found.participants - found.excluded

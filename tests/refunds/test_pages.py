@@ -41,23 +41,31 @@ def test_a_round_from_the_refund_page(
     again = client.post(f"{page}/import", data={"csrf_token": token},
                         files={"file": ("登记表.csv", register_file, "text/csv")})  # fmt: skip
     assert again.status_code == 409 and "未重复导入" in _text(again.text, "error")
-    client.post(f"{page}/status", data={"csrf_token": token, "status_action": "verify", "numbers": ""})
+    client.post(
+        f"{page}/status", data={"csrf_token": token, "status_action": "verify", "numbers": ""}
+    )
     client.post(f"{page}/receipt", data={"csrf_token": token, "received_on": "2025-06-01",
                                          "source": "auction", "amount_yuan": "50,000",
                                          "document_no": "拍字第 8 号"})  # fmt: skip
     refused = client.post(f"{page}/round", data={"csrf_token": token, "amount_yuan": "60000"})
     assert refused.status_code == 422
-    assert _text(refused.text, "error").startswith("本轮金额 60,000.00 元超过专户可分配余额 50,000.00 元。")
+    assert _text(refused.text, "error").startswith(
+        "本轮金额 60,000.00 元超过专户可分配余额 50,000.00 元。"
+    )
     drafted = client.post(f"{page}/round", data={"csrf_token": token, "amount_yuan": "30000"},
                           follow_redirects=False)  # fmt: skip
     assert drafted.status_code == 303
     listing = client.get(page).text
-    assert _text(listing, "rounds").startswith("批次 类型 状态 本轮金额（元） 实际分配（元） 人次 起草 审批 / 放弃 第 1 轮 按比例清退 待审批 30,000.00 30,000.00 3 office")
+    assert _text(listing, "rounds").startswith(
+        "批次 类型 状态 本轮金额（元） 实际分配（元） 人次 起草 审批 / 放弃 第 1 轮 按比例清退 待审批 30,000.00 30,000.00 3 office"
+    )
     round_link = BeautifulSoup(listing, "html.parser").select_one('[data-testid="rounds"] a')
     assert round_link is not None
     round_url = str(round_link["href"])
     mine = client.post(f"{round_url}/approve", data={"csrf_token": token})
-    assert mine.status_code == 422 and "审批人不能是本轮的起草人（office）" in _text(mine.text, "error")
+    assert mine.status_code == 422 and "审批人不能是本轮的起草人（office）" in _text(
+        mine.text, "error"
+    )
 
     token = log_in(client, "office2")
     approved = client.post(f"{round_url}/approve", data={"csrf_token": token, "note": "同意"})
@@ -90,4 +98,7 @@ def test_only_the_lead_place_sees_the_register(
     assert client.get(f"/cases/{case.id}/refunds").status_code == 403
     log_in(client, "leader")
     leader_view = client.get(f"/cases/{case.id}/refunds").text
-    assert 'data-testid="round-form"' not in leader_view and 'data-testid="import-form"' not in leader_view
+    assert (
+        'data-testid="round-form"' not in leader_view
+        and 'data-testid="import-form"' not in leader_view
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fangfei.audit.models import AuditEvent
+from fangfei.cases import service as cases
+from fangfei.cases.schemas import CaseUpdate
 from fangfei.errors import FangfeiError
 from fangfei.refunds import figures, register
 from fangfei.refunds.models import Participant, ParticipantLine
@@ -224,3 +227,20 @@ def test_figures_before_any_round(
     assert (found.participants, found.excluded, found.claims_fen) == (5, 1, 9_849_950)
     assert (found.owed_fen, found.owed_people, found.paid_fen) == (9_849_950, 3, 0)
     assert found.refund_rate == 0 and found.coverage == 0
+
+
+def test_once_registered_the_case_figures_are_the_registers(
+    db: Session, county: County, cipher: FieldCipher, tmp_path: Path
+) -> None:
+    case = refund_case(db, county, cipher)
+    office = actor_of(county.users["office"])
+    cases.update(db, actor=office, case_id=case.id, data=CaseUpdate(refunded_yuan=Decimal("500")))
+    imported(db, county, cipher, case, tmp_path)
+    with pytest.raises(FangfeiError) as caught:
+        cases.update(
+            db, actor=office, case_id=case.id, data=CaseUpdate(refunded_yuan=Decimal("900"))
+        )
+    assert caught.value.message.startswith("本案已建立集资参与人登记册")
+    assert [p.field for p in caught.value.problems] == ["refunded_yuan"]
+    same = CaseUpdate(refunded_yuan=Decimal("0.00"), name="新名称")
+    assert cases.update(db, actor=office, case_id=case.id, data=same).name == "新名称"

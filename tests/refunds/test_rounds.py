@@ -7,6 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -15,6 +17,7 @@ from fangfei.auth.roles import Actor
 from fangfei.cases.models import Case
 from fangfei.errors import FangfeiError
 from fangfei.refunds import figures, pool, register, rounds
+from fangfei.refunds.allocation import fen_to_yuan
 from fangfei.refunds.models import Participant
 from fangfei.refunds.pool import ReceiptIn, RegisterSettings
 from fangfei.refunds.rounds import AdjustmentLine
@@ -238,3 +241,32 @@ def test_the_refund_work_belongs_to_the_lead_office_of_the_case(
         assert caught.value.code == "forbidden"
     assert register.participant(db, actor=actor_of(county.users["leader"]), case_id=case.id,
                                 number=1).name == "张三"  # fmt: skip
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(amounts=st.lists(st.integers(min_value=1, max_value=6_000_000), min_size=1, max_size=4))
+def test_any_sequence_of_approved_rounds_pays_exactly_and_never_beyond_a_claim(
+    db: Session, ready: tuple[Case, Actor, Actor], amounts: list[int]
+) -> None:
+    case, office, checker = ready
+    example = db.begin_nested()
+    try:
+        _receipt(db, office, case, "200000")
+        paid_total = 0
+        for fen in amounts:
+            before = rounds.remaining_claims(db, case.id).owed
+            if not before:
+                break
+            draft = rounds.draft(db, actor=office, case_id=case.id, amount_yuan=fen_to_yuan(fen))
+            assert draft.total_fen == min(fen, sum(before.values()))
+            assert rounds.remaining_claims(db, case.id).owed == before  # a draft pays nothing
+            rounds.approve(db, actor=checker, round_id=draft.id)
+            paid_total += draft.total_fen
+        people = db.scalars(select(Participant).where(Participant.case_id == case.id)).all()
+        assert all(0 <= p.paid_fen <= p.claim_fen for p in people)
+        assert sum(p.paid_fen for p in people) == paid_total
+        assert pool.balance_fen(db, case.id) == 25_000_000 - paid_total
+    finally:
+        example.rollback()

@@ -103,7 +103,9 @@ def test_a_register_is_imported_and_a_round_approved_by_a_second_officer(
     assert sheet is not None
     rows = [r for r in sheet.iter_rows(min_row=4, values_only=True) if r[0] is not None][:4]
     assert [(r[2], Decimal(str(r[6]))) for r in rows] == [
-        ("张三", Decimal("9137.10")), ("李四", Decimal("8680.10")), ("赵六", Decimal("12182.80")),
+        ("张三", Decimal("9137.10")),
+        ("李四", Decimal("8680.10")),
+        ("赵六", Decimal("12182.80")),
         (None, Decimal("30000")),
     ]
 

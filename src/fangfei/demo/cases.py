@@ -137,7 +137,7 @@ def _extra(db: Session, actor: Actor, case: Case, name: str, on: date) -> None:
             service.add_place(db, actor=actor, case_id=case.id,
                               data=PlaceIn(role=role, name=place, reach="province"))  # fmt: skip
         service.update(db, actor=actor, case_id=case.id, data=CaseUpdate(
-            amount_yuan=Decimal("42000000"), people_count=860, refunded_yuan=Decimal("9450000"),
+            amount_yuan=Decimal("42000000"), people_count=860,
             judicial_opinion="主要犯罪地、资金归集地在本县，建议由本县公安机关管辖。",
             stability_summary="无"))  # fmt: skip
     elif name == "key":

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
-from stdnum.cn import ric, uscc
+from stdnum.cn import uscc
 
 from fangfei.audit import service as audit
 from fangfei.auth import service as auth
@@ -27,8 +27,9 @@ from fangfei.auth.models import User
 from fangfei.auth.roles import Actor, Role
 from fangfei.db import Base, utcnow
 from fangfei.demo.cases import build_demo_cases
-from fangfei.demo.draw import Draw
+from fangfei.demo.draw import REGION_CODE, Draw, new_id_number
 from fangfei.demo.leads import DEMO_LEADS, build_demo_leads
+from fangfei.demo.refunds import PARTICIPANTS, build_demo_refunds
 from fangfei.entities.identifiers import check_uscc
 from fangfei.entities.models import Entity, ImportBatch
 from fangfei.entities.service import person_key_fields
@@ -54,9 +55,6 @@ TOWNSHIPS = _words(
     "城关镇 东关街道 西关街道 石桥镇 河口镇 马庄乡 柳林镇 双庙乡 龙泉镇 白杨镇 新集镇 高桥镇 "
     "三里河街道 王集乡 黄土岭乡 青山镇 大营镇 杨柳镇 清水乡 古城镇"
 )
-# A real county code that stdnum accepts for every birth year (no validity window in its table).
-REGION_CODE = "330122"
-BIRTH_REGIONS = ((REGION_CODE, 86), ("140121", 4), ("140122", 4), ("210421", 3), ("211021", 3))
 RURAL_BANK = "县农村商业银行"
 BANKS = (
     (RURAL_BANK, "6230", 34), ("中国农业银行示范县支行", "6228", 20),
@@ -131,6 +129,7 @@ class DemoLogin:
 DEMO_LOGINS = (
     DemoLogin("admin", Role.ADMIN, "系统管理员"),
     DemoLogin("chufei", Role.LEAD_OFFICE, "处非办工作人员"),
+    DemoLogin("fuhe", Role.LEAD_OFFICE, "处非办复核人"),
     DemoLogin("shichang", Role.DEPARTMENT, "县市场监管局", department="market_regulation"),
     DemoLogin("gongan", Role.DEPARTMENT, "县公安局", department="public_security"),
     DemoLogin("xiangzhen", Role.TOWNSHIP, "城关镇网格员", township=True),
@@ -155,6 +154,7 @@ class DemoSummary:
     dataset_sha256: str
     leads: int
     cases: int
+    participants: int
     logins: tuple[DemoLogin, ...] = DEMO_LOGINS
 
 
@@ -203,16 +203,6 @@ def _new_uscc(draw: Draw, registered: date) -> str:
             body = "".join(draw.rng.choices("0123456789", k=8))
         first17 = "91" + REGION_CODE + organisation_code(body)
         return first17 + uscc.calc_check_digit(first17)
-
-    return draw.fresh(make)
-
-
-def _new_ric(draw: Draw, male: bool) -> str:
-    def make() -> str:
-        born = draw.day(date(1945, 1, 1), date(2005, 12, 31))
-        sequence = draw.rng.randrange(1, 500) * 2 + (1 if male else 0)  # odd means male
-        first17 = f"{draw.weighted(BIRTH_REGIONS)}{born:%Y%m%d}{sequence:03d}"
-        return first17 + ric.calc_check_digit(first17 + "0")
 
     return draw.fresh(make)
 
@@ -296,7 +286,7 @@ def _person_row(draw: Draw, cipher: FieldCipher, places: Sequence[Jurisdiction])
     male = draw.rng.random() < 0.5
     name = draw.fake.name_male() if male else draw.fake.name_female()
     place = draw.rng.choice(places)
-    keys = person_key_fields(cipher, _maybe_spoil(draw, _new_ric(draw, male), "0123456789X"))
+    keys = person_key_fields(cipher, _maybe_spoil(draw, new_id_number(draw, male), "0123456789X"))
     entity = dict(kind="person", name=name, jurisdiction_id=place.id,
                   address=_address(draw, place.name), key_status=keys.pop("key_status"),
                   key_problem=keys.pop("key_problem"))  # fmt: skip
@@ -441,6 +431,7 @@ def build_demo(
     persons: int = 5000,
     files_root: Path,
     leads: int = DEMO_LEADS,
+    participants: int = PARTICIPANTS,
     progress: Progress | None = None,
     today: date | None = None,
 ) -> DemoSummary:
@@ -458,12 +449,14 @@ def build_demo(
     build_demo_leads(db, actor=actor, cipher=cipher, seed=seed, count=leads, today=today)
     _tick(progress, "登记风险线索", 1, 1)
     cases = build_demo_cases(db, actor=actor, files_root=files_root, today=today)
+    participants = build_demo_refunds(db, cipher=cipher, seed=seed, today=today,
+                                      participants=participants)  # fmt: skip
     summary = DemoSummary(
         seed=seed, county_id=county.id, townships=len(townships), enterprises=enterprises,
         persons=persons, flagged_enterprises=loaded.flagged(loaded.enterprises),
         flagged_persons=loaded.flagged(loaded.persons), accounts=accounts,
         import_batch_id=loaded.batch.id, dataset_sha256=loaded.batch.sha256, leads=leads,
-        cases=cases,
+        cases=cases, participants=participants,
     )  # fmt: skip
     detail = {k: v for k, v in vars(summary).items() if k != "logins"}
     detail["users"] = [login.username for login in DEMO_LOGINS]
