@@ -148,9 +148,11 @@ class RefundPayment(Base):
     """What one round pays one participant; no participant means the held-back share (提存)."""
 
     __tablename__ = "refund_payments"
+    # One payment per participant and round; also the index a round's payments are read by.
+    __table_args__ = (UniqueConstraint("round_id", "participant_id", name="uq_refund_payments"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("refund_rounds.id"), index=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("refund_rounds.id"))
     participant_id: Mapped[int | None] = mapped_column(
         ForeignKey("refund_participants.id"), index=True
     )

@@ -342,22 +342,16 @@ def approve(db: Session, *, actor: Actor, round_id: int, note: str | None = None
 
 def _pay(db: Session, round_: RefundRound) -> None:
     """Add the round's payments to each participant's paid total; verified ones become paid."""
-    amount = (
-        select(RefundPayment.amount_fen)
-        .where(RefundPayment.round_id == round_.id, RefundPayment.participant_id == Participant.id)
-        .scalar_subquery()
-    )
-    payees = select(RefundPayment.participant_id).where(
-        RefundPayment.round_id == round_.id, RefundPayment.participant_id.is_not(None)
-    )
+    amount = RefundPayment.amount_fen
     status = when(
         (Participant.status.in_(PAYABLE_STATUSES) & (Participant.paid_fen + amount > 0), "paid"),
         (Participant.status.in_(PAYABLE_STATUSES), "verified"),
         else_=Participant.status,
     )
+    # One UPDATE … FROM joined on the payments (SQLite ≥ 3.33 and PostgreSQL), not a subquery per row.
     db.execute(
         update(Participant)
-        .where(Participant.id.in_(payees))
+        .where(Participant.id == RefundPayment.participant_id, RefundPayment.round_id == round_.id)
         .values(paid_fen=Participant.paid_fen + amount, status=status, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )

@@ -180,17 +180,16 @@ def upgrade() -> None:
             name=op.f("fk_refund_payments_round_id_refund_rounds"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_refund_payments")),
+        sa.UniqueConstraint("round_id", "participant_id", name="uq_refund_payments"),
     )
     with op.batch_alter_table("refund_payments", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_refund_payments_participant_id"), ["participant_id"], unique=False
         )
-        batch_op.create_index(batch_op.f("ix_refund_payments_round_id"), ["round_id"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("refund_payments", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_refund_payments_round_id"))
         batch_op.drop_index(batch_op.f("ix_refund_payments_participant_id"))
 
     op.drop_table("refund_payments")
