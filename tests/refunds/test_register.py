@@ -194,6 +194,10 @@ def test_status_changes_follow_the_table_and_are_audited(
     )
     with pytest.raises(FangfeiError, match="登记异议须写明原因"):
         register.change_status(db, actor=office, case_id=case.id, action="dispute", numbers=[2])
+    with pytest.raises(FangfeiError, match="暂缓兑付须逐人进行：请填写登记号"):
+        register.change_status(
+            db, actor=office, case_id=case.id, action="withhold", numbers=None, reason="全部暂缓"
+        )
     register.change_status(db, actor=office, case_id=case.id, action="dispute", numbers=[2],
                            reason="出资凭证与银行流水不符")  # fmt: skip
     with pytest.raises(FangfeiError) as caught:

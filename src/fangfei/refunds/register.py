@@ -211,9 +211,10 @@ def change_status(
     numbers: Sequence[int] | None,
     reason: str | None = None,
 ) -> int:
-    """Apply one transition to the given participants (all it applies to when ``numbers`` is None).
+    """Apply one transition to the given participants; ``numbers`` None verifies all it can.
 
-    With explicit numbers, one refused participant refuses the whole change, naming each.
+    Disputes and holds are always for named participants. With explicit numbers, one refused
+    participant refuses the whole change, naming each.
     """
     case = case_for(db, actor=actor, case_id=case_id, action="refund.register")
     if action not in TRANSITIONS:
@@ -223,6 +224,10 @@ def change_status(
     reason = (reason or "").strip() or None
     if step.needs_reason and reason is None:
         raise invalid(f"{step.label}须写明原因。", [FieldProblem("reason", "不能为空")])
+    if numbers is None and action != "verify":
+        raise invalid(
+            f"{step.label}须逐人进行：请填写登记号。", [FieldProblem("numbers", "不能为空")]
+        )
     people = _targets(db, case_id, action, numbers)
     for person in people:
         person.status = "paid" if step.target == "verified" and person.paid_fen else step.target
