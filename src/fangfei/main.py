@@ -15,6 +15,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from fangfei import __version__
+from fangfei.activities import pages as activity_pages
+from fangfei.activities import views as activity_views
 from fangfei.auth import pages as auth_pages
 from fangfei.auth import views as auth_views
 from fangfei.cases import pages as case_pages
@@ -126,6 +128,7 @@ def create_app(
         case_views.router,
         report_views.router,
         refund_views.router,
+        activity_views.router,
     ):
         app.include_router(api, prefix=API_PREFIX)
     for pages in (
@@ -141,6 +144,7 @@ def create_app(
         case_pages.router,
         template_pages.router,
         refund_pages.router,
+        activity_pages.router,
     ):
         app.include_router(pages)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -1,5 +1,6 @@
 """Imports every model module so that the metadata knows all tables (for Alembic and tests)."""
 
+from fangfei.activities import models as activity_models
 from fangfei.audit import models as audit_models
 from fangfei.auth import models as auth_models
 from fangfei.cases import models as case_models
@@ -10,6 +11,7 @@ from fangfei.refunds import models as refund_models
 from fangfei.workdays import models as workday_models
 
 __all__ = [
+    "activity_models",
     "audit_models",
     "auth_models",
     "case_models",

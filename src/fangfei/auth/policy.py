@@ -14,6 +14,7 @@ from typing import Any, TypeVarTuple
 from sqlalchemy import ColumnElement, Select, false, or_, select, true
 from sqlalchemy.orm import Session
 
+from fangfei.activities.models import Activity
 from fangfei.auth.models import User
 from fangfei.auth.roles import Actor, Role
 from fangfei.cases.models import Case, CasePlace
@@ -61,6 +62,8 @@ ACTION_LABELS = {
     "case.document": "生成或上传案件文书",
     "case.dispose_assets": "决定涉案资产处置",
     "case.template": "维护文书模板",
+    "activity.view": "查看宣传、调研记录",
+    "activity.record": "登记宣传、调研记录",
     "refund.view": "查看清退兑付",
     "refund.register": "登记集资参与人、核实债权",
     "refund.pool": "登记涉案资金专户到账",
@@ -106,18 +109,20 @@ GRANTS: dict[Role, frozenset[str]] = {
         "reward.pay",
         *_CASE_WORK,
         *_REFUND_WORK,
+        "activity.view",
+        "activity.record",
     },
     Role.DEPARTMENT: _COMMON
     | {"entity.view", "account.view", "lead.view", "lead.create", "lead.work"}
-    | {"case.view", "case.note"},
+    | {"case.view", "case.note", "activity.view", "activity.record"},
     Role.TOWNSHIP: _COMMON
     | {"entity.view", "entity.create", "entity.update", "lead.view", "lead.create", "lead.work"}
-    | {"case.view", "case.note"},
+    | {"case.view", "case.note", "activity.view", "activity.record"},
     Role.BANK_ANALYST: _COMMON
     | {"entity.view", "account.view", "account.create", "lead.view", "lead.create"},
     Role.LEADER: _COMMON
     | {"entity.view", "account.view", "audit.view", "lead.view", "ledger.view", "ledger.export"}
-    | {"case.view", "refund.view"},
+    | {"case.view", "refund.view", "activity.view"},
     Role.SYSTEM: frozenset(ACTION_LABELS),
 }
 
@@ -190,6 +195,10 @@ def _refund_scope(actor: Actor) -> ColumnElement[bool]:
     return within_jurisdiction(actor, Case.jurisdiction_id)
 
 
+def _activity_scope(actor: Actor) -> ColumnElement[bool]:
+    return within_jurisdiction(actor, Activity.jurisdiction_id)
+
+
 def _user_scope(actor: Actor) -> ColumnElement[bool]:
     return within_jurisdiction(actor, User.jurisdiction_id)
 
@@ -208,6 +217,7 @@ SCOPES: dict[str, tuple[type[Any], Callable[[Actor], ColumnElement[bool]]]] = {
     "reward": (Lead, _lead_scope),
     "case": (Case, _case_scope),
     "refund": (Case, _refund_scope),
+    "activity": (Activity, _activity_scope),
 }
 
 Ts = TypeVarTuple("Ts")

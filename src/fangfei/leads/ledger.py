@@ -49,9 +49,10 @@ CENT = Decimal("0.01")
 
 
 def check_period(period: str | None) -> None:
-    """Refuse a period that is not a year, a quarter or a month (2025, 2025Q2, 2025-06)."""
+    """Refuse a period that is not a year, a half, a quarter or a month (2025, 2025H1, 2025Q2, 2025-06)."""
     if period is not None and not PERIOD.match(period):
-        raise invalid("期间格式有误。", [FieldProblem("period", "须为 2025、2025Q2 或 2025-06")])
+        reason = "须为 2025、2025H1、2025Q2 或 2025-06"
+        raise invalid("期间格式有误。", [FieldProblem("period", reason)])
 
 
 def period_scope(first: date, last: date, layout: str) -> object:

@@ -9,7 +9,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-PERIOD = re.compile(r"^(?P<year>\d{4})(?:(?:Q(?P<quarter>[1-4]))|(?:-(?P<month>0[1-9]|1[0-2])))?$")
+PERIOD = re.compile(
+    r"^(?P<year>\d{4})(?:(?:Q(?P<quarter>[1-4]))|(?:H(?P<half>[12]))|(?:-(?P<month>0[1-9]|1[0-2])))?$"
+)
 
 
 def _blank_is_none(value: object) -> object:

@@ -32,7 +32,7 @@ def get_or_raise(db: Session, *, actor: Actor, lead_id: int, action: str = "lead
 
 
 def period_bounds(period: str) -> tuple[date, date]:
-    """First and last day of 2025, 2025Q2 or 2025-06."""
+    """First and last day of 2025, 2025H1, 2025Q2 or 2025-06."""
     match = PERIOD.match(period)
     if match is None:
         raise ValueError(period)
@@ -40,6 +40,9 @@ def period_bounds(period: str) -> tuple[date, date]:
     if match["quarter"]:
         first_month = (int(match["quarter"]) - 1) * 3 + 1
         last_month = first_month + 2
+    elif match["half"]:
+        first_month = (int(match["half"]) - 1) * 6 + 1
+        last_month = first_month + 5
     elif match["month"]:
         first_month = last_month = int(match["month"])
     else:

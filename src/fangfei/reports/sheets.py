@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from io import BytesIO
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -50,6 +51,48 @@ def frame(
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     return header_row
+
+
+def grouped_frame(
+    sheet: Worksheet, title: str, first: str, leaves: tuple[tuple[str, str, str | None], ...]
+) -> int:
+    """Title, header block and three merged header rows (group, column, sub-column) between a
+    first column and a closing 备注 column, with the print setup; returns the last header row."""
+    width = len(leaves) + 2
+    header_row = frame(sheet, title, tuple([first] + [""] * (width - 2) + ["备注"]))
+    top, middle, bottom = header_row, header_row + 1, header_row + 2
+    for col in (1, width):
+        sheet.merge_cells(start_row=top, start_column=col, end_row=bottom, end_column=col)
+    # Runs of equal adjacent labels in the group row and the column row become one merged cell;
+    # a column without sub-columns also spans the sub-column row.
+    runs: dict[int, list[list[Any]]] = {top: [], middle: []}  # row → [first col, last col, text]
+    for col, (group, name, sub) in enumerate(leaves, start=2):
+        for row, text in ((top, group), (middle, name)):
+            last = runs[row][-1] if runs[row] else None
+            if last is not None and last[2] == text and last[1] == col - 1:
+                last[1] = col
+            else:
+                runs[row].append([col, col, text])
+        if sub is not None:
+            cell = sheet.cell(bottom, col, sub)
+            cell.font, cell.alignment = Font(bold=True), WRAP
+    has_sub = {col for col, leaf in enumerate(leaves, start=2) if leaf[2] is not None}
+    for row, found in runs.items():
+        for start, end, text in found:
+            down = bottom if row == middle and start not in has_sub else row
+            if (start, row) != (end, down):
+                sheet.merge_cells(start_row=row, start_column=start, end_row=down, end_column=end)
+            cell = sheet.cell(row, start, text)
+            cell.font, cell.alignment = Font(bold=True), WRAP
+    for row in (top, middle, bottom):
+        sheet.row_dimensions[row].height = 36
+        for col in range(1, width + 1):
+            sheet.cell(row, col).border = BOX
+    for col in range(2, width):
+        sheet.column_dimensions[get_column_letter(col)].width = 9
+    sheet.column_dimensions["A"].width = 18
+    sheet.print_title_rows = f"{top}:{bottom}"
+    return bottom
 
 
 def put_row(sheet: Worksheet, row: int, values: list[object]) -> None:

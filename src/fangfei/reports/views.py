@@ -1,16 +1,16 @@
-"""API: the case tables (Attachments 3 and 4) as rows and as Excel files."""
+"""API: Attachment 1 and the case tables (Attachments 3 and 4) as rows and as Excel files."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from fangfei.deps import ActorDep, SessionDep, campaign_cutoff
-from fangfei.reports import case_tables
+from fangfei.reports import attachment1, case_tables
 from fangfei.reports.pages import Table
 from fangfei.web.render import download
 
@@ -20,6 +20,22 @@ router = APIRouter(tags=["统计报表"])
 def _plain(value: object) -> object:
     """Amounts as strings, exact (never floats)."""
     return str(value) if isinstance(value, Decimal) else value
+
+
+@router.get("/reports/a1", summary="附件 1 工作情况统计表")
+def attachment_1(
+    db: SessionDep,
+    actor: ActorDep,
+    period: Annotated[str, Query(description="2026H1、2026Q2、2026-06 或 2026")],
+) -> dict[str, Any]:
+    """Each reporting unit's counts for the period and the total."""
+    return attachment1.as_json(attachment1.build(db, actor=actor, period=period))
+
+
+@router.get("/reports/a1/xlsx", summary="附件 1 的 Excel 文件")
+def attachment_1_xlsx(db: SessionDep, actor: ActorDep, period: Annotated[str, Query()]) -> Response:
+    """Attachment 1 in the official layout."""
+    return download(*attachment1.export(db, actor=actor, period=period))
 
 
 @router.get("/reports/{table}", summary="附件 3 / 附件 4 的数据行")
