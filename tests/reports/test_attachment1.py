@@ -7,15 +7,20 @@ from datetime import date
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
+from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session
+from typer.testing import CliRunner
 
 from fangfei.activities import service as activities
 from fangfei.activities.service import ActivityIn
 from fangfei.cases import measures, procedure
 from fangfei.cases.schemas import MeasureIn, StepIn
+from fangfei.cli import app as fangfei_app
 from fangfei.errors import FangfeiError
 from fangfei.refunds import pool, register, rounds
 from fangfei.refunds.pool import ReceiptIn
@@ -24,6 +29,7 @@ from fangfei.security.crypto import FieldCipher
 from tests.county import County
 from tests.leads.helpers import actor_of, make_lead
 from tests.refunds.helpers import imported, refund_case, second_officer
+from tests.web.test_pages import log_in
 
 
 def _column(name: str, sub: str | None = None) -> int:
@@ -135,3 +141,39 @@ def test_a_period_in_a_wrong_form_is_refused(db: Session, county: County) -> Non
         attachment1.build(db, actor=actor_of(county.users["office"]), period="2026年")
     with pytest.raises(FangfeiError):
         attachment1.build(db, actor=actor_of(county.users["market"]), period="2026")
+
+
+def test_the_page_the_api_and_the_command_line(
+    client: TestClient, db: Session, county: County, cipher: FieldCipher, installed: Path
+) -> None:
+    make_lead(db, county, cipher, discovered_on=date(2026, 3, 1))
+    db.commit()
+    log_in(client, "office")
+    page = client.get("/reports", params={"period": "2026H1"}).text
+    table = BeautifulSoup(page, "html.parser").find(attrs={"data-testid": "a1-table"})
+    assert table is not None
+    cells = [td.get_text() for td in table.find_all("tr")[2].find_all("td")]
+    assert cells[:2] == ["东城镇", "1"]
+    assert "期间格式有误" in client.get("/reports", params={"period": "上半年"}).text
+    download = client.get("/reports/a1.xlsx", params={"period": "2026H1"})
+    assert download.headers["content-disposition"].endswith(
+        "filename*=UTF-8''" + quote("打击非法集资专项行动工作情况统计表-2026H1.xlsx")
+    )
+    api = client.get("/api/v1/reports/a1", params={"period": "2026H1"}).json()
+    assert api["rows"][1] == {
+        "unit": "东城镇",
+        "values": [1] + [0] * 5 + ["0.00"] + [0] * 7 + ["0.00", 0, 0, 0, "0.00", "0.00"] + [0] * 7,
+    }
+    assert api["columns"][11] == "刑事打击 / 立案数量 / 合计（件）"
+
+    refused = CliRunner().invoke(
+        fangfei_app, ["report", "build", "--table", "a1", "--out", "x.xlsx"]
+    )
+    assert refused.exit_code == 2 and "请用 --period 指定，如 2026H1" in refused.output
+    out = installed / "a1.xlsx"
+    built = CliRunner().invoke(
+        fangfei_app, ["report", "build", "--table", "a1", "--period", "2026", "--out", str(out)]
+    )
+    assert built.exit_code == 0, built.output
+    assert "打击非法集资专项行动工作情况统计表" in built.output
+    assert load_workbook(out).active["A6"].value is not None  # type: ignore[index]

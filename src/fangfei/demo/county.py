@@ -26,6 +26,7 @@ from fangfei.auth import service as auth
 from fangfei.auth.models import User
 from fangfei.auth.roles import Actor, Role
 from fangfei.db import Base, utcnow
+from fangfei.demo.activities import build_demo_activities
 from fangfei.demo.cases import build_demo_cases
 from fangfei.demo.draw import REGION_CODE, Draw, new_id_number
 from fangfei.demo.leads import DEMO_LEADS, build_demo_leads
@@ -449,6 +450,7 @@ def build_demo(
     build_demo_leads(db, actor=actor, cipher=cipher, seed=seed, count=leads, today=today)
     _tick(progress, "登记风险线索", 1, 1)
     cases = build_demo_cases(db, actor=actor, files_root=files_root, today=today)
+    build_demo_activities(db, seed=seed, today=today)
     participants = build_demo_refunds(db, cipher=cipher, seed=seed, today=today,
                                       participants=participants)  # fmt: skip
     summary = DemoSummary(
