@@ -12,7 +12,15 @@ from sqlalchemy.orm import Session
 
 from fangfei.security.crypto import FieldCipher
 from tests.county import County
-from tests.refunds.helpers import refund_case, scheme_rows, second_officer, write_register
+from tests.refunds.helpers import (
+    id_number,
+    imported,
+    refund_case,
+    row,
+    scheme_rows,
+    second_officer,
+    write_register,
+)
 from tests.web.test_pages import log_in
 
 
@@ -102,3 +110,25 @@ def test_only_the_lead_place_sees_the_register(
         'data-testid="round-form"' not in leader_view
         and 'data-testid="import-form"' not in leader_view
     )
+
+
+def test_a_mistyped_id_number_is_corrected_from_the_participant_page(
+    client: TestClient, db: Session, county: County, cipher: FieldCipher, tmp_path: Path
+) -> None:
+    case = refund_case(db, county, cipher)
+    bad = id_number(7)[:-1] + ("0" if id_number(7)[-1] != "0" else "1")
+    imported(db, county, cipher, case, tmp_path, [row("张三", bad, "出资", "100")])
+    db.commit()
+    token = log_in(client, "office")
+    url = f"/cases/{case.id}/refunds/participants/1"
+    assert 'data-testid="identity-form"' in client.get(url).text
+    refused = client.post(
+        f"{url}/identity", data={"csrf_token": token, "id_number": "123", "reason": "核对"}
+    )
+    assert refused.status_code == 422 and "更正后的身份证号码仍然无效" in _text(
+        refused.text, "error"
+    )
+    done = client.post(f"{url}/identity", follow_redirects=False,
+                       data={"csrf_token": token, "id_number": id_number(7), "reason": "核对原件"})  # fmt: skip
+    assert done.status_code == 303
+    assert "号码无效" not in client.get(f"/cases/{case.id}/refunds").text

@@ -248,3 +248,41 @@ def test_once_registered_the_case_figures_are_the_registers(
     assert [p.field for p in caught.value.problems] == ["refunded_yuan"]
     same = CaseUpdate(refunded_yuan=Decimal("0.00"), name="新名称")
     assert cases.update(db, actor=office, case_id=case.id, data=same).name == "新名称"
+
+
+def test_a_mistyped_id_number_is_corrected_and_the_participant_can_then_be_verified(
+    db: Session, county: County, cipher: FieldCipher, tmp_path: Path
+) -> None:
+    case = refund_case(db, county, cipher)
+    bad = id_number(7)[:-1] + ("0" if id_number(7)[-1] != "0" else "1")
+    imported(
+        db,
+        county,
+        cipher,
+        case,
+        tmp_path,
+        [row("张三", bad, "出资", "100"), row("李四", 2, "出资", "100")],
+    )
+    office = actor_of(county.users["office"])
+    with pytest.raises(FangfeiError, match="更正后的身份证号码仍然无效"):
+        register.correct_identity(db, actor=office, cipher=cipher, case_id=case.id, number=1,
+                                  data=register.IdentityIn(id_number=bad, reason="核对"))  # fmt: skip
+    with pytest.raises(FangfeiError, match="该身份证号码已登记为第 2 号参与人（李四）"):
+        register.correct_identity(db, actor=office, cipher=cipher, case_id=case.id, number=1,
+                                  data=register.IdentityIn(id_number=id_number(2), reason="核对"))  # fmt: skip
+    fixed = register.correct_identity(
+        db, actor=office, cipher=cipher, case_id=case.id, number=1,
+        data=register.IdentityIn(id_number=id_number(7), name="张叁", reason="核对身份证原件"),
+    )  # fmt: skip
+    assert (fixed.id_status, fixed.name, cipher.decrypt(fixed.id_number_encrypted)) == (
+        "valid",
+        "张叁",
+        id_number(7),
+    )
+    assert fixed.id_blind_index == cipher.blind_index(id_number(7))
+    assert (
+        register.change_status(db, actor=office, case_id=case.id, action="verify", numbers=[1]) == 1
+    )
+    event = db.scalars(select(AuditEvent).where(AuditEvent.action == "refund.identity")).one()
+    assert event.detail["before"]["name"] == "张三" and event.detail["reason"] == "核对身份证原件"
+    assert id_number(7) not in str(event.detail)

@@ -158,7 +158,12 @@ async def _import(
 
 @router.get("/cases/{case_id}/refunds/participants/{number}")
 def participant_page(
-    case_id: int, number: int, request: Request, db: SessionDep, actor: ActorDep
+    case_id: int,
+    number: int,
+    request: Request,
+    db: SessionDep,
+    actor: ActorDep,
+    error: FangfeiError | None = None,
 ) -> Response:
     """One participant: lines, the claim's computation, the rounds that paid them."""
     case = register.case_for(db, actor=actor, case_id=case_id, action="refund.view")
@@ -168,9 +173,29 @@ def participant_page(
     context = {
         **labels, "case": case, "person": person, "lines": lines,
         "explained": register.explain_claim(person, lines, person.role in labels["refunded_roles"]),
-        "paid_rounds": rounds.paid_rounds_of(db, person.id),
+        "paid_rounds": rounds.paid_rounds_of(db, person.id), "error": error,
     }  # fmt: skip
-    return render(request, "refunds/participant.html", context, actor=actor)
+    return render(request, "refunds/participant.html", context, actor=actor,
+                  status_code=error.status if error else 200)  # fmt: skip
+
+
+@router.post("/cases/{case_id}/refunds/participants/{number}/identity")
+async def correct_identity(
+    case_id: int, number: int, request: Request, db: SessionDep, actor: ActorDep, cipher: CipherDep
+) -> Response:
+    """Correct a mistyped ID number from the participant's page; a refusal is shown there."""
+    values = {
+        k: v.strip() for k, v in (await request.form()).items() if isinstance(v, str) and v.strip()
+    }
+    try:
+        register.correct_identity(db, actor=actor, cipher=cipher, case_id=case_id, number=number,
+                                  data=_validated(register.IdentityIn, values))  # fmt: skip
+    except FangfeiError as error:
+        if error.status in (403, 404):
+            raise
+        db.rollback()
+        return participant_page(case_id, number, request, db, actor, error=error)
+    return RedirectResponse(f"/cases/{case_id}/refunds/participants/{number}", status_code=303)
 
 
 # The files are the API's, served at the same paths without the API prefix for the pages' links.

@@ -20,11 +20,13 @@ from fangfei.audit import service as audit
 from fangfei.auth import policy
 from fangfei.auth.roles import Actor
 from fangfei.cases.models import Case
+from fangfei.entities.identifiers import check_id_number, mask_id_number
 from fangfei.errors import FieldProblem, invalid, not_found
 from fangfei.paging import Page, paginate
 from fangfei.reference import service as reference
 from fangfei.refunds.allocation import fen_to_yuan
 from fangfei.refunds.models import Participant, ParticipantLine, RefundRegister
+from fangfei.security.crypto import FieldCipher
 
 STATUS_LABELS = {
     "registered": "已登记",
@@ -276,3 +278,47 @@ def _numbers_detail(numbers: list[int]) -> dict[str, object]:
     if len(numbers) <= _AUDIT_NUMBERS:
         return {"count": len(numbers), "numbers": numbers}
     return {"count": len(numbers), "numbers_sha256": digest}
+
+
+# --- correcting who a participant is -----------------------------------------------------------
+
+
+class IdentityIn(BaseModel):
+    """A corrected ID number (and name, when that was mistyped too)."""
+
+    id_number: str = Field(min_length=1, max_length=32)
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    reason: str = Field(min_length=1, max_length=500)
+
+
+def correct_identity(
+    db: Session, *, actor: Actor, cipher: FieldCipher, case_id: int, number: int, data: IdentityIn
+) -> Participant:
+    """Correct a participant's ID number to a valid one that no other participant of the case has."""
+    case = case_for(db, actor=actor, case_id=case_id, action="refund.register")
+    person = participant(db, actor=actor, case_id=case_id, number=number)
+    check = check_id_number(data.id_number)
+    if check.status != "valid" or check.value is None:
+        raise invalid(
+            "更正后的身份证号码仍然无效。", [FieldProblem("id_number", check.problem or "无效")]
+        )
+    index = cipher.blind_index(check.value)
+    other = db.scalar(select(Participant).where(
+        Participant.case_id == case_id, Participant.id_blind_index == index, Participant.id != person.id
+    ))  # fmt: skip
+    if other is not None:
+        raise invalid(
+            f"该身份证号码已登记为第 {other.number} 号参与人（{other.name}）：同一人请合并申报，不能重复登记。",
+            [FieldProblem("id_number", "与已登记的参与人相同")],
+        )
+    before = {"id_number_masked": person.id_number_masked, "name": person.name}
+    person.id_number_encrypted, person.id_blind_index = cipher.encrypt(check.value), index
+    person.id_number_masked = mask_id_number(check.value)
+    person.id_status, person.id_problem = "valid", None
+    person.name = (data.name or person.name).strip()
+    audit.record(
+        db, actor=actor, action="refund.identity", object_type="case", object_id=case.number,
+        detail={"number": number, "before": before, "reason": data.reason.strip(),
+                "after": {"id_number_masked": person.id_number_masked, "name": person.name}},
+    )  # fmt: skip
+    return person

@@ -171,6 +171,17 @@ def participant_detail(
     }  # fmt: skip
 
 
+@router.put("/cases/{case_id}/refunds/participants/{number}/identity", summary="更正身份证号码")
+def correct_identity(
+    case_id: int, number: int, body: register.IdentityIn, db: SessionDep, actor: ActorDep,
+    cipher: CipherDep,
+) -> dict[str, Any]:  # fmt: skip
+    """Correct a mistyped ID number (and name) with the reason; the participant can then be verified."""
+    person = register.correct_identity(db, actor=actor, cipher=cipher, case_id=case_id,
+                                       number=number, data=body)  # fmt: skip
+    return participant_view(person, register.refundable_roles(db))
+
+
 @router.get("/cases/{case_id}/refunds/participants/{number}/statement.docx", summary="对账单")
 def participant_statement(case_id: int, number: int, db: SessionDep, actor: ActorDep) -> Response:
     """The participant's statement as a Word file."""
