@@ -159,6 +159,18 @@ def test_the_page_the_api_and_the_command_line(
     assert download.headers["content-disposition"].endswith(
         "filename*=UTF-8''" + quote("打击非法集资专项行动工作情况统计表-2026H1.xlsx")
     )
+    link = table.find_all("tr")[2].find("a")
+    assert link is not None and str(link["href"]).startswith(
+        "/reports/a1/cell?period=2026H1&unit=1&column=0"
+    )
+    cell = client.get(str(link["href"])).text
+    assert (
+        "东城鑫盛财富管理有限公司" in cell and "附件 1 · 东城镇 · 风险线索 / 发现数量（件）" in cell
+    )
+    api_cell = client.get(
+        "/api/v1/reports/a1/cell", params={"period": "2026H1", "unit": 1, "column": 0}
+    )
+    assert [r["kind"] for r in api_cell.json()["records"]] == ["lead"]
     api = client.get("/api/v1/reports/a1", params={"period": "2026H1"}).json()
     assert api["rows"][1] == {
         "unit": "东城镇",
@@ -177,3 +189,23 @@ def test_the_page_the_api_and_the_command_line(
     assert built.exit_code == 0, built.output
     assert "打击非法集资专项行动工作情况统计表" in built.output
     assert load_workbook(out).active["A6"].value is not None  # type: ignore[index]
+
+
+def test_every_cell_lists_the_records_counted_in_it(
+    db: Session, counted: attachment1.Table
+) -> None:
+    total = len(counted.rows)
+    leads = attachment1.cell_records(db, counted, total, _column("发现数量（件）"))
+    assert [(r["kind"], r["value"]) for r in leads] == [("lead", 1), ("lead", 1)]
+    assert all(r["href"] == f"/leads/{r['id']}" for r in leads)
+    fines = attachment1.cell_records(db, counted, 0, _column("罚款（万元）"))
+    assert [(r["kind"], r["value"]) for r in fines] == [("case", "200,000.00 元")]
+    assert fines[0]["label"].startswith("AJ")
+    clicks = attachment1.cell_records(db, counted, 1, _column("线上宣传点击量（次）"))
+    assert [(r["label"], r["value"]) for r in clicks] == [("2026-06-15 防非宣传进社区", 1500)]
+    assert attachment1.cell_records(db, counted, 2, _column("罚款（万元）")) == []
+    assert attachment1.cell_title(counted, total, _column("立案数量", "合计（件）")) == (
+        "合计 · 刑事打击 / 立案数量 / 合计（件）"
+    )
+    with pytest.raises(FangfeiError):
+        attachment1.cell_records(db, counted, total + 1, 0)

@@ -38,6 +38,7 @@ from fangfei.auth import policy
 from fangfei.auth.roles import Actor
 from fangfei.cases.models import Case, CaseEvent, CaseMeasure, CasePlace
 from fangfei.clock import LOCAL_ZONE
+from fangfei.errors import not_found
 from fangfei.leads import ledger
 from fangfei.leads.models import Lead, Reward
 from fangfei.leads.service import period_bounds
@@ -110,12 +111,17 @@ def period_of(text: str) -> Period:
     return Period(*period_bounds(text))
 
 
-Counted = dict[int, Any]  # jurisdiction id → count or yuan
+# What a column counted: (jurisdiction id, record kind, record id, count or yuan) per record, so
+# that a cell can list the records behind it. Kinds: lead, case, activity.
+Hit = tuple[int, str, int, Any]
+Counted = list[Hit]
 
 
-def _grouped(db: Session, place: Any, value: Any, stmt: Select[Any]) -> Counted:
-    rows = db.execute(stmt.with_only_columns(place, value).group_by(place))
-    return {jid: amount for jid, amount in rows if jid is not None}
+def _grouped(
+    db: Session, place: Any, value: Any, stmt: Select[Any], kind: str = "case", ref: Any = Case.id
+) -> Counted:
+    rows = db.execute(stmt.with_only_columns(place, ref, value).group_by(place, ref))
+    return [(jid, kind, rid, amount) for jid, rid, amount in rows if jid is not None]
 
 
 def _within(day: Any, p: Period) -> ColumnElement[bool]:
@@ -150,8 +156,10 @@ def _measures(db: Session, p: Period, kinds: tuple[str, ...], value: Any) -> Cou
 
 
 def _activities(db: Session, p: Period, column: Any) -> Counted:
-    stmt = select(Activity.id).where(Activity.voided_at.is_(None), _within(Activity.on_date, p))
-    return _grouped(db, Activity.jurisdiction_id, func.sum(column), stmt)
+    stmt = select(Activity.id).where(
+        Activity.voided_at.is_(None), _within(Activity.on_date, p), column > 0
+    )
+    return _grouped(db, Activity.jurisdiction_id, func.sum(column), stmt, "activity", Activity.id)
 
 
 def _cases(db: Session, value: Any, *where: Any) -> Counted:
@@ -191,12 +199,12 @@ def _refunded(db: Session, p: Period) -> Counted:
         .where(RefundRound.status == "approved", RefundRound.decided_at >= start,
                RefundRound.decided_at < end, RefundPayment.participant_id.is_not(None))
     )  # fmt: skip
-    paid = {
-        jid: Decimal(fen).scaleb(-2)
-        for jid, fen in _grouped(
+    paid = [
+        (jid, kind, rid, Decimal(fen).scaleb(-2))
+        for jid, kind, rid, fen in _grouped(
             db, Case.jurisdiction_id, func.sum(RefundPayment.amount_fen), rounds
-        ).items()
-    }
+        )
+    ]
     registered = select(Participant.case_id)
     stepped = select(CaseEvent.case_id).where(
         CaseEvent.track == "procedure", CaseEvent.action == "refund", _within(CaseEvent.on_date, p)
@@ -204,7 +212,7 @@ def _refunded(db: Session, p: Period) -> Counted:
     by_hand = _cases(
         db, func.sum(Case.refunded_yuan), Case.id.in_(stepped), Case.id.not_in(registered)
     )
-    return {jid: paid.get(jid, 0) + (by_hand.get(jid) or 0) for jid in paid.keys() | by_hand.keys()}
+    return paid + by_hand
 
 
 def _counters(db: Session, p: Period) -> list[Callable[[], Counted]]:
@@ -213,9 +221,10 @@ def _counters(db: Session, p: Period) -> list[Callable[[], Counted]]:
     reward_place = select(Lead.jurisdiction_id).where(Lead.id == Reward.lead_id).scalar_subquery()
     administrative = or_(Case.path == "administrative", Case.administrative_first.is_(True))
     return [
-        lambda: _grouped(db, Lead.jurisdiction_id, count, select(Lead.id).where(_within(Lead.discovered_on, p))),
+        lambda: _grouped(db, Lead.jurisdiction_id, count,
+                         select(Lead.id).where(_within(Lead.discovered_on, p)), "lead", Lead.id),
         lambda: _grouped(db, reward_place, count, select(Reward.id).where(
-            Reward.status == "paid", _within(Reward.paid_on, p))),
+            Reward.status == "paid", _within(Reward.paid_on, p)), "lead", Reward.lead_id),
         lambda: _measures(db, p, ("warning_interview",), count),
         lambda: _cases(db, count, _within(Case.accepted_on, p), administrative),
         lambda: _measures(db, p, PENALTIES, count),
@@ -291,13 +300,19 @@ def _unit_of(paths: dict[int, str], table: list[Unit]) -> Callable[[int], Unit |
     return find
 
 
+Record = tuple[str, int, Any]  # record kind, record id, what it adds to the cell
+
+
 @dataclass(frozen=True)
 class Table:
-    """Attachment 1: its units' rows and the total, each a list of cells after the unit name."""
+    """Attachment 1: its units' rows and the total, each a list of cells after the unit name,
+    and for every cell the records counted in it (by unit position and column; the total row
+    is position ``len(rows)``)."""
 
     period: Period
     rows: list[tuple[str, list[Any]]]
     total: list[Any]
+    records: dict[tuple[int, int], list[Record]]
 
 
 def _cell(index: int, value: Any) -> Any:
@@ -313,22 +328,51 @@ def build(db: Session, *, actor: Actor, period: str) -> Table:
     table = units(db, actor)
     paths = {jid: path for jid, path in db.execute(select(Jurisdiction.id, Jurisdiction.path))}
     find = _unit_of(paths, table)
-    sums: list[dict[int, Any]] = [{} for _ in table]
-    totals: list[Any] = []
-    for index, counter in enumerate(_counters(db, p)):
-        per_unit = [Decimal(0) if index in MONEY_COLUMNS else 0 for _ in table]
-        for jid, value in counter().items():
+    records: dict[tuple[int, int], list[Record]] = {}
+    for column, counter in enumerate(_counters(db, p)):
+        for jid, kind, ref, value in counter():
             unit = find(jid)
-            if unit is not None and value is not None:
-                per_unit[table.index(unit)] += value
-        for position, value in enumerate(per_unit):
-            sums[position][index] = value
-        totals.append(sum(per_unit, Decimal(0) if index in MONEY_COLUMNS else 0))
-    rows = [
-        (_unit_name(unit), [_cell(i, sums[n][i]) for i in range(len(LEAVES))])
-        for n, unit in enumerate(table)
+            if unit is None or not value:
+                continue
+            for position in (table.index(unit), len(table)):
+                records.setdefault((position, column), []).append((kind, ref, value))
+    sums = [
+        [
+            _cell(c, sum((r[2] for r in records.get((n, c), [])), Decimal(0)))
+            for c in range(len(LEAVES))
+        ]
+        for n in range(len(table) + 1)
     ]
-    return Table(p, rows, [_cell(i, v) for i, v in enumerate(totals)])
+    rows = [(_unit_name(unit), sums[n]) for n, unit in enumerate(table)]
+    return Table(p, rows, sums[len(table)], records)
+
+
+def cell_records(db: Session, table: Table, position: int, column: int) -> list[dict[str, Any]]:
+    """The records counted in one cell, each with its link, its name and what it added."""
+    if not (0 <= position <= len(table.rows) and 0 <= column < len(LEAVES)):
+        raise not_found("附件 1 的单元格", f"{position},{column}")
+    found = []
+    for kind, ref, value in sorted(
+        table.records.get((position, column), []), key=lambda r: (r[0], r[1])
+    ):
+        if kind == "lead":
+            lead = db.get(Lead, ref)
+            label, href = (
+                (f"{lead.number} {lead.subject_name}" if lead else str(ref)),
+                f"/leads/{ref}",
+            )
+        elif kind == "case":
+            case = db.get(Case, ref)
+            label, href = (f"{case.number} {case.name}" if case else str(ref)), f"/cases/{ref}"
+        else:
+            activity = db.get(Activity, ref)
+            label, href = (
+                (f"{activity.on_date} {activity.title}" if activity else str(ref)),
+                "/activities",
+            )
+        shown = f"{Decimal(value):,.2f} 元" if column in MONEY_COLUMNS else value
+        found.append({"kind": kind, "id": ref, "label": label, "href": href, "value": shown})
+    return found
 
 
 def _unit_name(unit: Unit) -> str:
@@ -371,3 +415,9 @@ def as_json(table: Table) -> dict[str, Any]:
         "rows": [{"unit": name, "values": plain(values)} for name, values in table.rows],
         "total": plain(table.total),
     }  # fmt: skip
+
+
+def cell_title(table: Table, position: int, column: int) -> str:
+    """The unit and the column a cell stands for, in words."""
+    unit = table.rows[position][0] if position < len(table.rows) else "合计"
+    return f"{unit} · {' / '.join(part for part in LEAVES[column] if part)}"

@@ -43,6 +43,19 @@ def reports(
     return render(request, "reports/index.html", context, actor=actor)
 
 
+@router.get("/reports/a1/cell")
+def attachment_1_cell(
+    request: Request, db: SessionDep, actor: ActorDep, period: str, unit: int, column: int
+) -> Response:
+    """The records counted in one cell of Attachment 1."""
+    table = attachment1.build(db, actor=actor, period=period)
+    context = {
+        "title": attachment1.cell_title(table, unit, column), "period": period,
+        "records": attachment1.cell_records(db, table, unit, column),
+    }  # fmt: skip
+    return render(request, "reports/cell.html", context, actor=actor)
+
+
 @router.get("/reports/a1.xlsx")
 def attachment_1_file(db: SessionDep, actor: ActorDep, period: str) -> Response:
     """Attachment 1 of the period as an Excel file in the official layout."""

@@ -32,6 +32,23 @@ def attachment_1(
     return attachment1.as_json(attachment1.build(db, actor=actor, period=period))
 
 
+@router.get("/reports/a1/cell", summary="附件 1 一个单元格统计的记录")
+def attachment_1_cell(
+    db: SessionDep, actor: ActorDep, period: Annotated[str, Query()],
+    unit: Annotated[int, Query(description="行：0 起，末行为合计")],
+    column: Annotated[int, Query(description="列：0 起，不含填报单位")],
+) -> dict[str, Any]:  # fmt: skip
+    """Which leads, cases and activity records a cell counts, and what each adds."""
+    table = attachment1.build(db, actor=actor, period=period)
+    return {
+        "title": attachment1.cell_title(table, unit, column),
+        "records": [
+            {k: _plain(v) for k, v in r.items()}
+            for r in attachment1.cell_records(db, table, unit, column)
+        ],
+    }
+
+
 @router.get("/reports/a1/xlsx", summary="附件 1 的 Excel 文件")
 def attachment_1_xlsx(db: SessionDep, actor: ActorDep, period: Annotated[str, Query()]) -> Response:
     """Attachment 1 in the official layout."""
