@@ -8,6 +8,7 @@ from fangfei.entities import models as entity_models
 from fangfei.leads import models as lead_models
 from fangfei.reference import models as reference_models
 from fangfei.refunds import models as refund_models
+from fangfei.reports import models as report_models
 from fangfei.workdays import models as workday_models
 
 __all__ = [
@@ -19,5 +20,6 @@ __all__ = [
     "lead_models",
     "reference_models",
     "refund_models",
+    "report_models",
     "workday_models",
 ]

@@ -21,7 +21,7 @@ from fangfei.cases.schemas import CaseUpdate, PlaceIn, StepIn
 from fangfei.cli import app as fangfei_app
 from fangfei.db import unit_of_work
 from fangfei.reference import service as reference
-from fangfei.reports import case_tables
+from fangfei.reports import case_tables, runs
 from fangfei.runtime import open_runtime
 from fangfei.security.crypto import FieldCipher
 from tests.cases.helpers import open_case
@@ -128,7 +128,7 @@ def test_the_files_read_back_in_the_official_layout(
 ) -> None:
     case = _cross_province(db, county, cipher)
     office = actor_of(county.users["office"])
-    content, name = case_tables.export(db, "a3", actor=office, cutoff=CUTOFF,
+    content, name, _ = runs.generate(db, table="a3", period=None, actor=office, cutoff=CUTOFF,
                                        today=date(2026, 12, 7))  # fmt: skip
     assert name == "跨省（自治区、直辖市）非法集资案件（风险）办理情况登记统计表-2026-12-07.xlsx"
     sheet = load_workbook(BytesIO(content)).active
@@ -145,7 +145,9 @@ def test_the_files_read_back_in_the_official_layout(
 
     service.update(db, actor=office, case_id=case.id,
                    data=CaseUpdate(amount_yuan=Decimal("120000000")))  # fmt: skip
-    content, _ = case_tables.export(db, "a4", actor=office, cutoff=CUTOFF, today=date(2026, 12, 7))
+    content, _, _ = runs.generate(
+        db, table="a4", period=None, actor=office, cutoff=CUTOFF, today=date(2026, 12, 7)
+    )
     sheet = load_workbook(BytesIO(content)).active
     assert sheet is not None
     assert {str(r) for r in sheet.merged_cells.ranges} == {"A1:K1"}

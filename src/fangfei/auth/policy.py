@@ -62,6 +62,7 @@ ACTION_LABELS = {
     "case.document": "生成或上传案件文书",
     "case.dispose_assets": "决定涉案资产处置",
     "case.template": "维护文书模板",
+    "report.sign": "签发报送版本",
     "activity.view": "查看宣传、调研记录",
     "activity.record": "登记宣传、调研记录",
     "refund.view": "查看清退兑付",
@@ -111,6 +112,7 @@ GRANTS: dict[Role, frozenset[str]] = {
         *_REFUND_WORK,
         "activity.view",
         "activity.record",
+        "report.sign",
     },
     Role.DEPARTMENT: _COMMON
     | {"entity.view", "account.view", "lead.view", "lead.create", "lead.work"}
@@ -122,7 +124,7 @@ GRANTS: dict[Role, frozenset[str]] = {
     | {"entity.view", "account.view", "account.create", "lead.view", "lead.create"},
     Role.LEADER: _COMMON
     | {"entity.view", "account.view", "audit.view", "lead.view", "ledger.view", "ledger.export"}
-    | {"case.view", "refund.view", "activity.view"},
+    | {"case.view", "refund.view", "activity.view", "report.sign"},
     Role.SYSTEM: frozenset(ACTION_LABELS),
 }
 

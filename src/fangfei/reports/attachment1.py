@@ -397,12 +397,6 @@ def current_half(today: date) -> str:
     return f"{today.year}H{1 if today.month <= 6 else 2}"
 
 
-def export(db: Session, *, actor: Actor, period: str) -> tuple[bytes, str]:
-    """Attachment 1 of the period for the actor, and the name to save it under."""
-    policy.ensure(db, actor, "ledger.export")
-    return workbook(build(db, actor=actor, period=period)), f"{TITLE}-{period}.xlsx"
-
-
 def as_json(table: Table) -> dict[str, Any]:
     """The table for the API: the leaves as column names, amounts as strings."""
 

@@ -208,10 +208,3 @@ def workbook(db: Session, code: str, cases: list[Case], cutoff: date) -> bytes:
     under = A3_NOTES if code == "a3" else (A4_SIGNATURE, *a4_notes(cutoff))
     sheets.put_lines(sheet, row + 1, under)
     return sheets.to_bytes(book)
-
-
-def export(db: Session, code: str, *, actor: Actor, cutoff: date, today: date) -> tuple[bytes, str]:
-    """The table's Excel file for the actor, and the name to save it under."""
-    policy.ensure(db, actor, "ledger.export")
-    cases = cases_of(db, code, actor=actor, cutoff=cutoff)
-    return workbook(db, code, cases, cutoff), f"{TABLES[code][1]}-{today.isoformat()}.xlsx"

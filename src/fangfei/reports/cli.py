@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -9,26 +10,11 @@ import typer
 
 from fangfei.cli_support import console, fail
 from fangfei.db import unit_of_work
-from fangfei.errors import FangfeiError, FieldProblem, invalid
-from fangfei.leads import ledger, ledger_xlsx
-from fangfei.reports import attachment1, case_tables
+from fangfei.errors import FangfeiError
+from fangfei.reports import runs
 from fangfei.runtime import open_runtime
 
 app = typer.Typer(help="统计报表（附件 1、2、3、4、6）", no_args_is_help=True)
-LEDGERS = ("a2", "a6")
-
-
-def _check(table: str, period: str | None) -> None:
-    if table not in ("a1", *LEDGERS, *case_tables.TABLES):
-        raise invalid("报表有误。", [FieldProblem("table", "须为 a1、a2、a3、a4 或 a6")])
-    if table == "a1" and period is None:
-        raise invalid(
-            "附件 1 按期间统计。", [FieldProblem("period", "请用 --period 指定，如 2026H1")]
-        )
-    if period is not None and table in case_tables.TABLES:
-        reason = "附件 3、附件 4 填报案件的当前情况，不按期间统计；请去掉 --period"
-        raise invalid("期间不适用。", [FieldProblem("period", reason)])
-    ledger.check_period(period)
 
 
 @app.command(
@@ -45,30 +31,12 @@ def build(
 ) -> None:
     """Write one official table to an Excel file."""
     try:
-        _check(table, period)
+        runs.check(table, period)
         rt = open_runtime()
-        cutoff = rt.settings.campaign_cutoff
         with unit_of_work(rt.sessions) as db:
-            if table == "a1":
-                counted = attachment1.build(db, actor=rt.actor, period=period or "")
-                out.write_bytes(attachment1.workbook(counted))
-                count = f"{len(counted.rows)} 个填报单位"
-            elif table in LEDGERS:
-                leads = ledger.ledger_leads(db, actor=rt.actor, layout=table, period=period)
-                out.write_bytes(ledger_xlsx.workbook(db, table, leads))
-                count = f"{len(leads)} 条线索"
-            else:
-                cases = case_tables.cases_of(db, table, actor=rt.actor, cutoff=cutoff)
-                out.write_bytes(case_tables.workbook(db, table, cases, cutoff))
-                count = f"{len(cases)} 件案件（风险）"
+            content, _, held = runs.generate(db, actor=rt.actor, table=table, period=period,
+                                             cutoff=rt.settings.campaign_cutoff, today=date.today())  # fmt: skip
+        out.write_bytes(content)
     except FangfeiError as error:
         raise fail(error) from None
-    console.print(f"已生成“{_title(table)}”（{count}）：{out}")
-
-
-def _title(table: str) -> str:
-    if table == "a1":
-        return attachment1.TITLE
-    if table in LEDGERS:
-        return ledger.A2_TITLE if table == "a2" else ledger.A6_TITLE
-    return case_tables.TABLES[table][1]
+    console.print(f"已生成“{runs.TITLES[table]}”（{held}）：{out}")

@@ -1,28 +1,41 @@
-"""Pages: Attachment 1 and the case tables (Attachments 3 and 4) as they will be exported, and
-their Excel files."""
+"""Pages: Attachment 1 and the case tables (Attachments 3 and 4) as they will be exported, their
+Excel files, and the stored runs (报送版本) with their sign-off and stamped scans."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Literal
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
 
+from fangfei.auth.roles import Actor
 from fangfei.deps import ActorDep, SessionDep, campaign_cutoff
-from fangfei.errors import FangfeiError
-from fangfei.reports import attachment1, case_tables
-from fangfei.web.render import download, render
+from fangfei.errors import FangfeiError, FieldProblem, invalid, not_found
+from fangfei.leads import attachments
+from fangfei.reports import attachment1, case_tables, runs
+from fangfei.web.render import XLSX_TYPE, download, render
 
 router = APIRouter(include_in_schema=False)
 Table = Literal["a3", "a4"]
+FileTable = Literal["a1", "a3", "a4"]
 
 
 @router.get("/reports")
 def reports(
     request: Request, db: SessionDep, actor: ActorDep, period: str | None = None
 ) -> Response:
-    """统计报表: Attachment 1 of a period, and each case table with the rows its file will hold."""
+    """统计报表: Attachment 1 of a period, each case table with the rows its file will hold, and
+    the stored runs (报送版本)."""
+    return _index(request, db, actor, period, None)
+
+
+def _index(
+    request: Request, db: SessionDep, actor: Actor, period: str | None,
+    run_error: FangfeiError | None,
+) -> Response:  # fmt: skip
     period = period or attachment1.current_half(date.today())
     try:
         a1: attachment1.Table | None = attachment1.build(db, actor=actor, period=period)
@@ -38,9 +51,76 @@ def reports(
         tables.append({"code": code, "title": title, "columns": columns, "items": items})
     context = {
         "tables": tables, "cutoff": cutoff, "today": date.today(), "period": period, "a1": a1,
-        "a1_leaves": attachment1.LEAVES, "error": error,
+        "a1_leaves": attachment1.LEAVES, "error": error, "runs": runs.runs_for(db, actor=actor),
+        "titles": runs.TITLES, "run_error": run_error,
+        "checked": request.query_params.get("checked"), "same": request.query_params.get("same"),
     }  # fmt: skip
-    return render(request, "reports/index.html", context, actor=actor)
+    status = run_error.status if run_error else 200
+    return render(request, "reports/index.html", context, actor=actor, status_code=status)
+
+
+@router.post("/reports/runs")
+async def save_run(request: Request, db: SessionDep, actor: ActorDep) -> Response:
+    """Keep the table as generated now as a run (报送版本)."""
+    form = {k: v.strip() for k, v in (await request.form()).items() if isinstance(v, str)}
+    return await _run_action(request, db, actor, lambda: runs.save(
+        db, actor=actor, files_root=request.app.state.settings.files_dir,
+        table=form.get("table", ""), period=form.get("period") or None,
+        cutoff=campaign_cutoff(request), today=date.today()))  # fmt: skip
+
+
+@router.post("/reports/runs/{run_id}/{action}")
+async def run_action(
+    run_id: int, action: str, request: Request, db: SessionDep, actor: ActorDep
+) -> Response:
+    """Sign a run off, attach its stamped scan, or check it against the data as it is now."""
+    root = request.app.state.settings.files_dir
+    if action == "sign":
+        return await _run_action(
+            request, db, actor, lambda: runs.sign(db, actor=actor, run_id=run_id)
+        )
+    if action == "scan":
+        upload = (await request.form()).get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise invalid("请选择盖章扫描件。", [FieldProblem("file", "未选择文件")])
+        scan = attachments.Upload(upload.filename, await upload.read(attachments.MAX_BYTES + 1))
+        return await _run_action(request, db, actor, lambda: runs.attach_scan(
+            db, actor=actor, files_root=root, run_id=run_id, upload=scan))  # fmt: skip
+    if action == "verify":
+        same = runs.verify(db, actor=actor, run_id=run_id, cutoff=campaign_cutoff(request),
+                           today=date.today())  # fmt: skip
+        return RedirectResponse(f"/reports?checked={run_id}&same={int(same)}#runs", status_code=303)
+    raise not_found("操作", action)
+
+
+async def _run_action(
+    request: Request, db: SessionDep, actor: Actor, change: Callable[[], object]
+) -> Response:
+    try:
+        change()
+    except FangfeiError as error:
+        if error.status in (403, 404):
+            raise
+        db.rollback()
+        return _index(request, db, actor, None, error)
+    return RedirectResponse("/reports#runs", status_code=303)
+
+
+@router.get("/reports/runs/{run_id}/{which}")
+def run_file(
+    run_id: int, which: str, request: Request, db: SessionDep, actor: ActorDep
+) -> Response:
+    """The stored file of a run, or its stamped scan."""
+    run = runs.get(db, actor=actor, run_id=run_id)
+    root = request.app.state.settings.files_dir
+    if which == "file":
+        return FileResponse(
+            attachments.path_of(root, run.sha256), media_type=XLSX_TYPE, filename=run.filename
+        )
+    if which == "scan" and run.scan_sha256 and run.scan_filename:
+        return FileResponse(attachments.path_of(root, run.scan_sha256),
+                            media_type=run.scan_content_type, filename=run.scan_filename)  # fmt: skip
+    raise not_found("文件", which)
 
 
 @router.get("/reports/a1/cell")
@@ -56,14 +136,11 @@ def attachment_1_cell(
     return render(request, "reports/cell.html", context, actor=actor)
 
 
-@router.get("/reports/a1.xlsx")
-def attachment_1_file(db: SessionDep, actor: ActorDep, period: str) -> Response:
-    """Attachment 1 of the period as an Excel file in the official layout."""
-    return download(*attachment1.export(db, actor=actor, period=period))
-
-
 @router.get("/reports/{table}.xlsx")
-def report_file(table: Table, request: Request, db: SessionDep, actor: ActorDep) -> Response:
-    """The table as an Excel file in the official layout."""
-    cutoff = campaign_cutoff(request)
-    return download(*case_tables.export(db, table, actor=actor, cutoff=cutoff, today=date.today()))
+def report_file(
+    table: FileTable, request: Request, db: SessionDep, actor: ActorDep, period: str | None = None
+) -> Response:
+    """The table (Attachment 1 of a period, 3 or 4) as an Excel file in the official layout."""
+    content, name, _ = runs.generate(db, actor=actor, table=table, period=period,
+                                     cutoff=campaign_cutoff(request), today=date.today())  # fmt: skip
+    return download(content, name)

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from fangfei.deps import ActorDep, SessionDep, campaign_cutoff
-from fangfei.reports import attachment1, case_tables
-from fangfei.reports.pages import Table
+from fangfei.reports import attachment1, case_tables, runs
+from fangfei.reports.pages import FileTable, Table
 from fangfei.web.render import download
 
 router = APIRouter(tags=["统计报表"])
@@ -49,12 +49,6 @@ def attachment_1_cell(
     }
 
 
-@router.get("/reports/a1/xlsx", summary="附件 1 的 Excel 文件")
-def attachment_1_xlsx(db: SessionDep, actor: ActorDep, period: Annotated[str, Query()]) -> Response:
-    """Attachment 1 in the official layout."""
-    return download(*attachment1.export(db, actor=actor, period=period))
-
-
 @router.get("/reports/{table}", summary="附件 3 / 附件 4 的数据行")
 def report_rows(table: Table, request: Request, db: SessionDep, actor: ActorDep) -> dict[str, Any]:
     """The title, the columns and the rows of the table, each row with its case number."""
@@ -68,8 +62,12 @@ def report_rows(table: Table, request: Request, db: SessionDep, actor: ActorDep)
     }  # fmt: skip
 
 
-@router.get("/reports/{table}/xlsx", summary="附件 3 / 附件 4 的 Excel 文件")
-def report_xlsx(table: Table, request: Request, db: SessionDep, actor: ActorDep) -> Response:
+@router.get("/reports/{table}/xlsx", summary="附件 1、3、4 的 Excel 文件")
+def report_xlsx(
+    table: FileTable, request: Request, db: SessionDep, actor: ActorDep,
+    period: Annotated[str | None, Query(description="附件 1 的期间，如 2026H1")] = None,
+) -> Response:  # fmt: skip
     """The table in the official layout."""
-    cutoff = campaign_cutoff(request)
-    return download(*case_tables.export(db, table, actor=actor, cutoff=cutoff, today=date.today()))
+    content, name, _ = runs.generate(db, actor=actor, table=table, period=period,
+                                     cutoff=campaign_cutoff(request), today=date.today())  # fmt: skip
+    return download(content, name)
