@@ -11,7 +11,7 @@ import typer
 from fangfei.cli_support import console, fail
 from fangfei.db import unit_of_work
 from fangfei.errors import FangfeiError
-from fangfei.reports import runs
+from fangfei.reports import calendar, runs
 from fangfei.runtime import open_runtime
 
 app = typer.Typer(help="统计报表（附件 1、2、3、4、6）", no_args_is_help=True)
@@ -40,3 +40,32 @@ def build(
     except FangfeiError as error:
         raise fail(error) from None
     console.print(f"已生成“{runs.TITLES[table]}”（{held}）：{out}")
+
+
+@app.command(
+    "calendar", help="报送日历：今后若干天到期和已逾期的报送事项（报表以签发的报送版本为已报送）。"
+)
+def show_calendar(
+    days: Annotated[int, typer.Option(help="向后看多少天")] = 31,
+) -> None:
+    """Print what falls due and what is overdue."""
+    rt = open_runtime()
+    today = date.today()
+    with unit_of_work(rt.sessions) as db:
+        found = calendar.due_items(db, actor=rt.actor, today=today, days=days)
+    for d in found:
+        state = (
+            "已报送"
+            if d.submitted
+            else "已逾期"
+            if d.overdue(today)
+            else "待报送"
+            if d.table
+            else "提醒"
+        )
+        console.print(
+            f"{d.due.isoformat()}  {d.name}  {d.period or ''}  {state}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    console.print(f"共 {len(found)} 项", highlight=False)
