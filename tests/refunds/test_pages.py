@@ -54,7 +54,7 @@ def test_a_round_from_the_refund_page(
     )
     client.post(f"{page}/receipt", data={"csrf_token": token, "received_on": "2025-06-01",
                                          "source": "auction", "amount_yuan": "50,000",
-                                         "document_no": "拍字第 8 号"})  # fmt: skip
+                                         "document_no": "拍字第 8 号"}, files={"document": ("拍卖款到账凭证.pdf", b"%PDF-1.4 receipt", "application/pdf")})  # fmt: skip
     refused = client.post(f"{page}/round", data={"csrf_token": token, "amount_yuan": "60000"})
     assert refused.status_code == 422
     assert _text(refused.text, "error").startswith(
@@ -64,6 +64,9 @@ def test_a_round_from_the_refund_page(
                           follow_redirects=False)  # fmt: skip
     assert drafted.status_code == 303
     listing = client.get(page).text
+    voucher = BeautifulSoup(listing, "html.parser").select_one('[data-testid="receipts"] a')
+    assert voucher is not None and voucher.get_text() == "（凭证）"
+    assert client.get(str(voucher["href"])).content == b"%PDF-1.4 receipt"
     assert _text(listing, "rounds").startswith(
         "批次 类型 状态 本轮金额（元） 实际分配（元） 人次 起草 审批 / 放弃 第 1 轮 按比例清退 待审批 30,000.00 30,000.00 3 office"
     )

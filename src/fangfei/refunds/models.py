@@ -109,6 +109,9 @@ class PoolReceipt(Base):
     source: Mapped[str] = mapped_column(String(24))  # see refunds.pool.SOURCE_LABELS
     amount_fen: Mapped[int] = mapped_column(Fen)
     document_no: Mapped[str] = mapped_column(String(100))
+    # The source document itself (到账凭证、裁定书 …), stored by its sha256, when uploaded.
+    document_filename: Mapped[str | None] = mapped_column(String(255))
+    document_sha256: Mapped[str | None] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(Text)
     actor_name: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData, UploadFile
 
@@ -16,8 +16,10 @@ from fangfei.auth.roles import Actor
 from fangfei.cases.models import Case
 from fangfei.deps import ActorDep, CipherDep, SessionDep
 from fangfei.errors import FangfeiError, FieldProblem, form_invalid, invalid, not_found
+from fangfei.leads import attachments
 from fangfei.reference import service as reference
 from fangfei.refunds import figures, pool, register, rounds, views
+from fangfei.refunds.models import PoolReceipt
 from fangfei.refunds.pool import ReceiptIn, RegisterSettings
 from fangfei.refunds.register import ParticipantFilter
 from fangfei.refunds.register_import import RegisterImport, import_register
@@ -78,7 +80,8 @@ async def refund_action(
     """One change from the refund page; a refusal or an import's notes are shown on the page."""
     form = await request.form()
     try:
-        imported = await _apply(db, actor, cipher, case_id, action, form)
+        files_root = request.app.state.settings.files_dir
+        imported = await _apply(db, actor, cipher, case_id, action, form, files_root)
     except FangfeiError as error:
         if error.status in (403, 404):
             raise
@@ -111,7 +114,13 @@ def _numbers(form: FormData) -> list[int]:
 
 
 async def _apply(
-    db: SessionDep, actor: Actor, cipher: CipherDep, case_id: int, action: str, form: FormData
+    db: SessionDep,
+    actor: Actor,
+    cipher: CipherDep,
+    case_id: int,
+    action: str,
+    form: FormData,
+    files_root: Path,
 ) -> RegisterImport | None:
     values = {k: v.strip() for k, v in form.items() if isinstance(v, str)}
     if action == "import":
@@ -124,7 +133,13 @@ async def _apply(
         pool.update_register(db, actor=actor, case_id=case_id,
                              data=_validated(RegisterSettings, values))  # fmt: skip
     elif action == "receipt":
-        pool.add_receipt(db, actor=actor, case_id=case_id, data=_validated(ReceiptIn, values))
+        upload = form.get("document")
+        document = None
+        if isinstance(upload, UploadFile) and upload.filename:
+            content = await upload.read(attachments.MAX_BYTES + 1)
+            document = (files_root, attachments.Upload(upload.filename, content))
+        pool.add_receipt(db, actor=actor, case_id=case_id, data=_validated(ReceiptIn, values),
+                         document=document)  # fmt: skip
     elif action == "receipt_void":
         pool.void_receipt(db, actor=actor, case_id=case_id, receipt_id=int(values.get("receipt_id") or 0),
                           reason=values.get("reason", ""))  # fmt: skip
@@ -196,6 +211,19 @@ async def correct_identity(
         db.rollback()
         return participant_page(case_id, number, request, db, actor, error=error)
     return RedirectResponse(f"/cases/{case_id}/refunds/participants/{number}", status_code=303)
+
+
+@router.get("/cases/{case_id}/refunds/receipts/{receipt_id}/document")
+def receipt_document(
+    case_id: int, receipt_id: int, request: Request, db: SessionDep, actor: ActorDep
+) -> Response:
+    """The source document uploaded with a receipt."""
+    register.case_for(db, actor=actor, case_id=case_id, action="refund.view")
+    found = db.get(PoolReceipt, receipt_id)
+    if found is None or found.case_id != case_id or not found.document_sha256:
+        raise not_found("到账凭证", receipt_id)
+    path = attachments.path_of(request.app.state.settings.files_dir, found.document_sha256)
+    return FileResponse(path, filename=found.document_filename)
 
 
 # The files are the API's, served at the same paths without the API prefix for the pages' links.

@@ -9,6 +9,7 @@ what approved rounds have paid.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import func, select
@@ -18,6 +19,7 @@ from fangfei.audit import service as audit
 from fangfei.auth.roles import Actor
 from fangfei.db import utcnow
 from fangfei.errors import FieldProblem, invalid, not_found
+from fangfei.leads import attachments
 from fangfei.refunds import register
 from fangfei.refunds.allocation import fen_to_yuan, yuan_to_fen
 from fangfei.refunds.models import PoolReceipt, RefundPayment, RefundRegister, RefundRound
@@ -89,8 +91,12 @@ def balance_fen(db: Session, case_id: int) -> int:
     return received_fen(db, case_id) - paid_out_fen(db, case_id)
 
 
-def add_receipt(db: Session, *, actor: Actor, case_id: int, data: ReceiptIn) -> PoolReceipt:
-    """Record money received into the case's dedicated account."""
+def add_receipt(
+    db: Session, *, actor: Actor, case_id: int, data: ReceiptIn,
+    document: tuple[Path, attachments.Upload] | None = None,
+) -> PoolReceipt:  # fmt: skip
+    """Record money received into the case's dedicated account, with its document when given
+    (``document`` is the files root and the upload)."""
     case = case_for(db, actor=actor, case_id=case_id, action="refund.pool")
     amount = yuan_to_fen(data.amount_yuan, field="amount_yuan")
     if amount == 0:
@@ -104,12 +110,16 @@ def add_receipt(db: Session, *, actor: Actor, case_id: int, data: ReceiptIn) -> 
         document_no=data.document_no.strip(), note=(data.note or "").strip() or None,
         actor_name=actor.label,
     )  # fmt: skip
+    if document is not None:
+        stored = attachments.store(*document)
+        receipt.document_filename, receipt.document_sha256 = stored.filename, stored.sha256
     db.add(receipt)
     db.flush()
     audit.record(
         db, actor=actor, action="refund.receipt", object_type="case", object_id=case.number,
         detail={"receipt": receipt.id, "on": receipt.received_on, "source": receipt.source,
-                "amount_fen": amount, "document_no": receipt.document_no},
+                "amount_fen": amount, "document_no": receipt.document_no,
+                "document_sha256": receipt.document_sha256},
     )  # fmt: skip
     return receipt
 

@@ -66,6 +66,8 @@ def upgrade() -> None:
         sa.Column("source", sa.String(length=24), nullable=False),
         sa.Column("amount_fen", sa.BigInteger(), nullable=False),
         sa.Column("document_no", sa.String(length=100), nullable=False),
+        sa.Column("document_filename", sa.String(length=255), nullable=True),
+        sa.Column("document_sha256", sa.String(length=64), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("actor_name", sa.String(length=100), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
