@@ -11,7 +11,7 @@ import typer
 from fangfei.cli_support import console, fail
 from fangfei.db import unit_of_work
 from fangfei.errors import FangfeiError
-from fangfei.reports import calendar, runs
+from fangfei.reports import calendar, national, runs
 from fangfei.runtime import open_runtime
 
 app = typer.Typer(help="统计报表（附件 1、2、3、4、6）", no_args_is_help=True)
@@ -69,3 +69,23 @@ def show_calendar(
             soft_wrap=True,
         )
     console.print(f"共 {len(found)} 项", highlight=False)
+
+
+@app.command(
+    "national",
+    help="全国处置非法集资协同联动系统月度更新表：存量和新发案件的行政处置措施、刑事进展。",
+)
+def national_update(
+    month: Annotated[str, typer.Option(help="年月，如 2026-11", show_default=False)],
+    out: Annotated[Path, typer.Option(help="输出的 .xlsx 文件", show_default=False)],
+) -> None:
+    """Write the month's national-system update file."""
+    rt = open_runtime()
+    try:
+        with unit_of_work(rt.sessions) as db:
+            content, measures, criminal = national.workbook(db, actor=rt.actor, month=month)
+        out.write_bytes(content)
+    except FangfeiError as error:
+        raise fail(error) from None
+    console.print(f"已生成全国系统月度更新表（{month}：行政处置措施 {measures} 项，刑事案件 {criminal} 件）：{out}",
+                  highlight=False, soft_wrap=True)  # fmt: skip

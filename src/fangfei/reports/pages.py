@@ -15,7 +15,7 @@ from fangfei.auth.roles import Actor
 from fangfei.deps import ActorDep, SessionDep, campaign_cutoff
 from fangfei.errors import FangfeiError, FieldProblem, invalid, not_found
 from fangfei.leads import attachments
-from fangfei.reports import attachment1, case_tables, runs
+from fangfei.reports import attachment1, case_tables, national, runs
 from fangfei.web.render import XLSX_TYPE, download, render
 
 router = APIRouter(include_in_schema=False)
@@ -121,6 +121,13 @@ def run_file(
         return FileResponse(attachments.path_of(root, run.scan_sha256),
                             media_type=run.scan_content_type, filename=run.scan_filename)  # fmt: skip
     raise not_found("文件", which)
+
+
+@router.get("/reports/national.xlsx")
+def national_file(db: SessionDep, actor: ActorDep, month: str) -> Response:
+    """The month's update for the national collaboration system, as an Excel file."""
+    content, _, _ = national.workbook(db, actor=actor, month=month)
+    return download(content, f"{national.TITLE}-{month}.xlsx")
 
 
 @router.get("/reports/a1/cell")

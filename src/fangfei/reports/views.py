@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from fangfei.deps import ActorDep, SessionDep, campaign_cutoff
-from fangfei.reports import attachment1, case_tables, runs
+from fangfei.reports import attachment1, case_tables, national, runs
 from fangfei.reports.pages import FileTable, Table
 from fangfei.web.render import download
 
@@ -20,6 +20,15 @@ router = APIRouter(tags=["统计报表"])
 def _plain(value: object) -> object:
     """Amounts as strings, exact (never floats)."""
     return str(value) if isinstance(value, Decimal) else value
+
+
+@router.get("/reports/national/xlsx", summary="全国系统月度更新表")
+def national_xlsx(
+    db: SessionDep, actor: ActorDep, month: Annotated[str, Query(description="年月，如 2026-11")]
+) -> Response:
+    """存量案件 and 新发案件 of the month: the measures taken and the criminal progress."""
+    content, _, _ = national.workbook(db, actor=actor, month=month)
+    return download(content, f"{national.TITLE}-{month}.xlsx")
 
 
 @router.get("/reports/a1", summary="附件 1 工作情况统计表")
