@@ -11,7 +11,7 @@ import typer
 from fangfei.cli_support import console, fail
 from fangfei.db import unit_of_work
 from fangfei.errors import FangfeiError
-from fangfei.reports import calendar, national, runs
+from fangfei.reports import calendar, monthly, national, runs
 from fangfei.runtime import open_runtime
 
 app = typer.Typer(help="统计报表（附件 1、2、3、4、6）", no_args_is_help=True)
@@ -89,3 +89,21 @@ def national_update(
         raise fail(error) from None
     console.print(f"已生成全国系统月度更新表（{month}：行政处置措施 {measures} 项，刑事案件 {criminal} 件）：{out}",
                   highlight=False, soft_wrap=True)  # fmt: skip
+
+
+@app.command(
+    "monthly", help="月度风险监测报告（Word）：本月数据已填好，存在的问题和工作建议留给承办人填写。"
+)
+def monthly_report(
+    month: Annotated[str, typer.Option(help="年月，如 2026-11", show_default=False)],
+    out: Annotated[Path, typer.Option(help="输出的 .docx 文件", show_default=False)],
+) -> None:
+    """Write the month's risk monitoring report."""
+    rt = open_runtime()
+    try:
+        with unit_of_work(rt.sessions) as db:
+            content = monthly.document(db, actor=rt.actor, month=month, today=date.today())
+        out.write_bytes(content)
+    except FangfeiError as error:
+        raise fail(error) from None
+    console.print(f"已生成 {month} 月度风险监测报告：{out}", highlight=False, soft_wrap=True)

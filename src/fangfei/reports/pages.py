@@ -15,7 +15,8 @@ from fangfei.auth.roles import Actor
 from fangfei.deps import ActorDep, SessionDep, campaign_cutoff
 from fangfei.errors import FangfeiError, FieldProblem, invalid, not_found
 from fangfei.leads import attachments
-from fangfei.reports import attachment1, case_tables, national, runs
+from fangfei.refunds.views import DOCX_TYPE
+from fangfei.reports import attachment1, case_tables, monthly, national, runs
 from fangfei.web.render import XLSX_TYPE, download, render
 
 router = APIRouter(include_in_schema=False)
@@ -128,6 +129,13 @@ def national_file(db: SessionDep, actor: ActorDep, month: str) -> Response:
     """The month's update for the national collaboration system, as an Excel file."""
     content, _, _ = national.workbook(db, actor=actor, month=month)
     return download(content, f"{national.TITLE}-{month}.xlsx")
+
+
+@router.get("/reports/monthly.docx")
+def monthly_file(db: SessionDep, actor: ActorDep, month: str) -> Response:
+    """The month's risk monitoring report, as a Word file for the officer to finish."""
+    content = monthly.document(db, actor=actor, month=month, today=date.today())
+    return download(content, f"月度风险监测报告-{month}.docx", DOCX_TYPE)
 
 
 @router.get("/reports/a1/cell")
