@@ -1,0 +1,90 @@
+"""The official tables rendered as LibreOffice prints them: xlsx → PDF (headless) → PNG.
+
+Each table is generated from the test county, converted to PDF by LibreOffice, and the PDF's
+text is read back: the title, the column headers and the rows come out on A4 landscape pages.
+With ``FANGFEI_SCREENSHOTS=1`` the first page of each is also written to ``docs/screenshots``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from fangfei.reports import runs
+from fangfei.security.crypto import FieldCipher
+from tests.county import County
+from tests.leads.helpers import actor_of
+from tests.refunds.helpers import refund_case
+from tests.web.test_browser import SCREENSHOTS
+
+SOFFICE, PDFTOPPM, PDFTOTEXT = (shutil.which(n) for n in ("soffice", "pdftoppm", "pdftotext"))
+
+
+@pytest.fixture(scope="module")
+def tools() -> None:
+    """LibreOffice and poppler, required in CI (FANGFEI_REQUIRE_LIBREOFFICE=1)."""
+    if SOFFICE and PDFTOPPM and PDFTOTEXT:
+        return
+    if os.environ.get("FANGFEI_REQUIRE_LIBREOFFICE") == "1":
+        pytest.fail("soffice, pdftoppm or pdftotext not found but FANGFEI_REQUIRE_LIBREOFFICE=1")
+    pytest.skip("LibreOffice (soffice) and poppler-utils are not installed")
+
+
+def _pdf(xlsx: Path) -> Path:
+    assert SOFFICE is not None
+    profile = xlsx.parent / "lo-profile"
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(xlsx.parent), str(xlsx)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    return xlsx.with_suffix(".pdf")
+
+
+@pytest.mark.parametrize(
+    ("table", "period", "expected"),
+    [
+        (
+            "a1",
+            "2026",
+            ["打击非法集资专项行动工作情况统计表", "风险线索", "刑事打击", "宣传教育", "合计"],
+        ),
+        ("a2", "2026", ["风险线索排查处置情况统计表", "风险主体名称", "私募基金"]),
+        ("a4", None, ["重点督办案件", "市州", "案件名称"]),
+        ("a6", "2026", ["风险排查台账"]),
+    ],
+)
+def test_each_table_prints_on_a4_landscape_with_its_headers(
+    tools: None, db: Session, county: County, cipher: FieldCipher, tmp_path: Path,
+    table: str, period: str | None, expected: list[str],
+) -> None:  # fmt: skip
+    refund_case(db, county, cipher)
+    content, _, _ = runs.generate(db, actor=actor_of(county.users["office"]), table=table,
+                                  period=period, cutoff=date(2018, 12, 31), today=date(2026, 12, 7))  # fmt: skip
+    xlsx = tmp_path / f"{table}.xlsx"
+    xlsx.write_bytes(content)
+    pdf = _pdf(xlsx)
+    assert PDFTOTEXT is not None and PDFTOPPM is not None
+    text = subprocess.run([PDFTOTEXT, "-layout", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout  # fmt: skip
+    flat = "".join(text.split())
+    for words in expected:
+        assert words in flat, words
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    width, height = (float(v) for v in info.split("Page size:")[1].split("pts")[0].split(" x "))
+    assert width > height  # landscape
+    png = tmp_path / table
+    subprocess.run(
+        [PDFTOPPM, "-png", "-r", "80", "-f", "1", "-l", "1", str(pdf), str(png)], check=True
+    )
+    first = next(tmp_path.glob(f"{table}-*.png"))
+    assert first.stat().st_size > 0
+    if os.environ.get("FANGFEI_SCREENSHOTS") == "1" and db.get_bind().dialect.name == "sqlite":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(first, SCREENSHOTS / f"report-{table}.png")
