@@ -153,9 +153,9 @@ def test_the_department_claims_verifies_and_judges(
         ("close", "office", "closed"),
     ]
     audited = db.scalars(
-        select(AuditEvent.action).where(
-            AuditEvent.object_type == "lead", AuditEvent.object_id == str(lead.id)
-        )
+        select(AuditEvent.action)
+        .where(AuditEvent.object_type == "lead", AuditEvent.object_id == str(lead.id))
+        .order_by(AuditEvent.id)  # PostgreSQL returns rows in no particular order without one
     ).all()
     assert audited == ["lead.register", "lead.assign", "lead.claim", "lead.judge", "lead.close"]
 
