@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from fangfei.cases.documents import DOCX_TYPE
 from fangfei.deps import ActorDep, CipherDep, SessionDep
 from fangfei.refunds import figures, outputs, pool, register, rounds
 from fangfei.refunds.models import Participant, PoolReceipt, RefundRound
@@ -21,7 +22,6 @@ from fangfei.refunds.rounds import AdjustmentLine
 from fangfei.web.render import download
 
 router = APIRouter(tags=["清退兑付"])
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class StatusIn(BaseModel):

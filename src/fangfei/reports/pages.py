@@ -12,10 +12,10 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from fangfei.auth.roles import Actor
+from fangfei.cases.documents import DOCX_TYPE
 from fangfei.deps import ActorDep, SessionDep, campaign_cutoff
 from fangfei.errors import FangfeiError, FieldProblem, invalid, not_found
 from fangfei.leads import attachments
-from fangfei.refunds.views import DOCX_TYPE
 from fangfei.reports import attachment1, case_tables, monthly, national, runs
 from fangfei.web.render import XLSX_TYPE, download, render
 
