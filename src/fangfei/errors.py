@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass
@@ -74,3 +76,11 @@ def form_invalid(exc: ValidationError) -> FangfeiError:
     """A form that failed its Pydantic model, one problem per field."""
     problems = [FieldProblem(".".join(str(p) for p in e["loc"]), e["msg"]) for e in exc.errors()]
     return invalid("表单有误。", problems)
+
+
+def form_model(model: type[M], values: dict[str, Any]) -> M:
+    """A submitted form as its Pydantic model, or ``form_invalid`` naming each field at fault."""
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        raise form_invalid(exc) from None

@@ -7,14 +7,13 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
 
 from fangfei.activities import service
 from fangfei.activities.service import ActivityIn
 from fangfei.auth import policy
 from fangfei.auth.roles import Actor
 from fangfei.deps import ActorDep, SessionDep
-from fangfei.errors import FangfeiError, form_invalid
+from fangfei.errors import FangfeiError, form_model
 from fangfei.reference import service as reference
 from fangfei.web.render import render
 
@@ -54,11 +53,7 @@ async def activity_action(
                          reason=form.get("reason", ""))  # fmt: skip
         else:
             values = {k: v for k, v in form.items() if v != ""}
-            try:
-                data = ActivityIn.model_validate(values)
-            except ValidationError as exc:
-                raise form_invalid(exc) from None
-            service.record(db, actor=actor, data=data)
+            service.record(db, actor=actor, data=form_model(ActivityIn, values))
     except FangfeiError as error:
         if error.status in (403, 404):
             raise

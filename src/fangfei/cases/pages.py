@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
-from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData, UploadFile
 
 from fangfei.auth import policy
@@ -34,13 +33,12 @@ from fangfei.cases.workflow import (
     manual_steps,
 )
 from fangfei.deps import ActorDep, SessionDep, campaign_cutoff
-from fangfei.errors import FangfeiError, FieldProblem, form_invalid, invalid, not_found
+from fangfei.errors import FangfeiError, FieldProblem, form_model, invalid, not_found
 from fangfei.leads import attachments
 from fangfei.reference import service as reference
 from fangfei.web.render import render
 
 router = APIRouter(include_in_schema=False)
-M = TypeVar("M", bound=BaseModel)
 
 
 def labels(db: SessionDep) -> dict[str, Any]:
@@ -101,13 +99,6 @@ def key_cases(request: Request, db: SessionDep, actor: ActorDep) -> Response:
     return render(request, "cases/board.html", {**labels(db), "groups": groups}, actor=actor)
 
 
-def _model(model: type[M], values: dict[str, Any]) -> M:
-    try:
-        return model.model_validate(values)
-    except ValidationError as exc:
-        raise form_invalid(exc) from None
-
-
 def _text(form: FormData) -> dict[str, str]:
     return {k: v.strip() for k, v in form.items() if isinstance(v, str)}
 
@@ -118,7 +109,7 @@ async def open_case(request: Request, db: SessionDep, actor: ActorDep) -> Respon
     form = await request.form()
     values: dict[str, Any] = _text(form)
     values["lead_ids"] = [v for v in form.getlist("lead_ids") if isinstance(v, str)]
-    case = service.open_from_leads(db, actor=actor, data=_model(CaseOpen, values))
+    case = service.open_from_leads(db, actor=actor, data=form_model(CaseOpen, values))
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
 
 
@@ -205,10 +196,12 @@ async def _apply(
     files_root = request.app.state.settings.files_dir
     if action == "step":
         procedure.take_step(db, actor=actor, case_id=case_id, track=values.get("track", ""),
-                            step=values.get("step", ""), data=_model(StepIn, values),
+                            step=values.get("step", ""), data=form_model(StepIn, values),
                             files_root=files_root)  # fmt: skip
     elif action == "measure":
-        measures.record_measure(db, actor=actor, case_id=case_id, data=_model(MeasureIn, values))
+        measures.record_measure(
+            db, actor=actor, case_id=case_id, data=form_model(MeasureIn, values)
+        )
     elif action in ("rectified", "measure_void"):
         measure_id = int(values.get("measure_id") or 0)
         if action == "rectified":
@@ -219,18 +212,18 @@ async def _apply(
             measures.void_measure(db, actor=actor, case_id=case_id, measure_id=measure_id,
                                   reason=values.get("reason", ""))  # fmt: skip
     elif action == "note":
-        measures.add_note(db, actor=actor, case_id=case_id, data=_model(NoteIn, values))
+        measures.add_note(db, actor=actor, case_id=case_id, data=form_model(NoteIn, values))
     elif action == "national_update":
         measures.record_national_update(db, actor=actor, case_id=case_id, on_date=date.today())
     elif action == "assets":
         measures.decide_assets(db, actor=actor, case_id=case_id,
-                               data=_model(AssetDecisionIn, values))  # fmt: skip
+                               data=form_model(AssetDecisionIn, values))  # fmt: skip
     elif action == "update":
-        service.update(db, actor=actor, case_id=case_id, data=_model(CaseUpdate, values))
+        service.update(db, actor=actor, case_id=case_id, data=form_model(CaseUpdate, values))
     elif action == "subject":
-        service.add_subject(db, actor=actor, case_id=case_id, data=_model(SubjectIn, values))
+        service.add_subject(db, actor=actor, case_id=case_id, data=form_model(SubjectIn, values))
     elif action == "place":
-        service.add_place(db, actor=actor, case_id=case_id, data=_model(PlaceIn, values))
+        service.add_place(db, actor=actor, case_id=case_id, data=form_model(PlaceIn, values))
     elif action in ("subject_void", "place_void"):
         row_id = int(values.get("row_id") or 0)
         row: CaseSubject | CasePlace | None = (

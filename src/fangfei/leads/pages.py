@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
@@ -14,7 +14,7 @@ from starlette.datastructures import FormData, UploadFile
 from fangfei.auth import policy
 from fangfei.auth.roles import Actor, Role
 from fangfei.deps import ActorDep, CipherDep, SessionDep
-from fangfei.errors import FangfeiError, form_invalid, not_found
+from fangfei.errors import FangfeiError, form_invalid, form_model, not_found
 from fangfei.leads import attachments, handling, intake, rewards, service
 from fangfei.leads.models import Lead, LeadAttachment, Reward
 from fangfei.leads.schemas import (
@@ -30,7 +30,6 @@ from fangfei.reference import service as reference
 from fangfei.web.render import render
 
 router = APIRouter(include_in_schema=False)
-M = TypeVar("M", bound=BaseModel)
 
 
 class PaymentIn(BaseModel):
@@ -218,13 +217,6 @@ async def _form(request: Request) -> dict[str, str]:
     return {k: v.strip() for k, v in (await request.form()).items() if isinstance(v, str)}
 
 
-def _model(model: type[M], values: dict[str, Any]) -> M:
-    try:
-        return model.model_validate(values)
-    except ValidationError as exc:
-        raise form_invalid(exc) from None
-
-
 @router.post("/leads/{lead_id}/{step}")
 async def take_step(
     lead_id: int, step: str, request: Request, db: SessionDep, actor: ActorDep
@@ -249,7 +241,7 @@ def _apply(
     comment = form.get("comment") or None
     if step == "assign":
         workdays_allowed = request.app.state.settings.lead_verification_workdays
-        data = _model(AssignIn, {k: v or None for k, v in form.items()})
+        data = form_model(AssignIn, {k: v or None for k, v in form.items()})
         handling.assign(
             db, actor=actor, lead_id=lead_id, data=data, workdays_allowed=workdays_allowed
         )
@@ -258,7 +250,7 @@ def _apply(
     elif step == "return":
         handling.return_lead(db, actor=actor, lead_id=lead_id, reason=form.get("reason", ""))
     elif step == "judge":
-        handling.judge(db, actor=actor, lead_id=lead_id, data=_model(JudgeIn, form))
+        handling.judge(db, actor=actor, lead_id=lead_id, data=form_model(JudgeIn, form))
     elif step == "close":
         handling.close(db, actor=actor, lead_id=lead_id, comment=comment)
     elif step == "reward_propose":
@@ -267,11 +259,11 @@ def _apply(
     elif step == "reward_approve":
         rewards.approve(db, actor=actor, lead_id=lead_id)
     elif step == "reward_pay":
-        paid_on = _model(PaymentIn, form)
+        paid_on = form_model(PaymentIn, form)
         rewards.pay(db, actor=actor, lead_id=lead_id, paid_on=paid_on.paid_on,
                     reference_no=paid_on.payment_reference)  # fmt: skip
     elif step == "duplicate":
-        decision = _model(DuplicateDecisionIn, {k: v or None for k, v in form.items()})
+        decision = form_model(DuplicateDecisionIn, {k: v or None for k, v in form.items()})
         intake.decide_duplicate(db, actor=actor, lead_id=lead_id, data=decision)
     else:
         raise not_found("操作", step)

@@ -9,13 +9,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
-from pydantic import ValidationError
 from starlette.datastructures import FormData, UploadFile
 
 from fangfei.auth.roles import Actor
 from fangfei.cases.models import Case
 from fangfei.deps import ActorDep, CipherDep, SessionDep
-from fangfei.errors import FangfeiError, FieldProblem, form_invalid, invalid, not_found
+from fangfei.errors import FangfeiError, FieldProblem, form_model, invalid, not_found
 from fangfei.leads import attachments
 from fangfei.reference import service as reference
 from fangfei.refunds import figures, pool, register, rounds, views
@@ -96,13 +95,6 @@ async def refund_action(
     return RedirectResponse(f"/cases/{case_id}/refunds", status_code=303)
 
 
-def _validated(model: type[Any], values: dict[str, Any]) -> Any:
-    try:
-        return model.model_validate(values)
-    except ValidationError as exc:
-        raise form_invalid(exc) from None
-
-
 def _numbers(form: FormData) -> list[int]:
     text = " ".join(v for v in form.getlist("numbers") if isinstance(v, str))
     try:
@@ -131,14 +123,14 @@ async def _apply(
                                numbers=numbers or None, reason=values.get("reason"))  # fmt: skip
     elif action == "settings":
         pool.update_register(db, actor=actor, case_id=case_id,
-                             data=_validated(RegisterSettings, values))  # fmt: skip
+                             data=form_model(RegisterSettings, values))  # fmt: skip
     elif action == "receipt":
         upload = form.get("document")
         document = None
         if isinstance(upload, UploadFile) and upload.filename:
             content = await upload.read(attachments.MAX_BYTES + 1)
             document = (files_root, attachments.Upload(upload.filename, content))
-        pool.add_receipt(db, actor=actor, case_id=case_id, data=_validated(ReceiptIn, values),
+        pool.add_receipt(db, actor=actor, case_id=case_id, data=form_model(ReceiptIn, values),
                          document=document)  # fmt: skip
     elif action == "receipt_void":
         pool.void_receipt(db, actor=actor, case_id=case_id, receipt_id=int(values.get("receipt_id") or 0),
@@ -148,7 +140,7 @@ async def _apply(
                      note=values.get("note"))  # fmt: skip
     elif action == "adjust":
         who = values.get("number", "")
-        line = _validated(AdjustmentLine, {
+        line = form_model(AdjustmentLine, {
             "number": None if who == rounds.HELD_BACK else who, "amount_yuan": values.get("amount_yuan", ""),
             "reason": values.get("reason", ""),
         })  # fmt: skip
@@ -204,7 +196,7 @@ async def correct_identity(
     }
     try:
         register.correct_identity(db, actor=actor, cipher=cipher, case_id=case_id, number=number,
-                                  data=_validated(register.IdentityIn, values))  # fmt: skip
+                                  data=form_model(register.IdentityIn, values))  # fmt: skip
     except FangfeiError as error:
         if error.status in (403, 404):
             raise

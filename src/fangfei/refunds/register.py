@@ -274,9 +274,9 @@ def _targets(
 
 
 def _numbers_detail(numbers: list[int]) -> dict[str, object]:
-    digest = hashlib.sha256(",".join(map(str, numbers)).encode("ascii")).hexdigest()
     if len(numbers) <= _AUDIT_NUMBERS:
         return {"count": len(numbers), "numbers": numbers}
+    digest = hashlib.sha256(",".join(map(str, numbers)).encode("ascii")).hexdigest()
     return {"count": len(numbers), "numbers_sha256": digest}
 
 

@@ -141,17 +141,16 @@ def _case_events(
     return _grouped(db, Case.jurisdiction_id, value, stmt)
 
 
-def _measures(db: Session, p: Period, kinds: tuple[str, ...], value: Any) -> Counted:
+def _measures(db: Session, p: Period, kinds: tuple[str, ...] | None, value: Any) -> Counted:
+    """The measures of the period (of the given kinds; every kind when None)."""
     place = func.coalesce(CaseMeasure.jurisdiction_id, Case.jurisdiction_id)
     stmt = (
         select(CaseMeasure.id)
         .join(Case, Case.id == CaseMeasure.case_id)
-        .where(
-            CaseMeasure.kind.in_(kinds),
-            CaseMeasure.voided_at.is_(None),
-            _within(CaseMeasure.taken_on, p),
-        )
+        .where(CaseMeasure.voided_at.is_(None), _within(CaseMeasure.taken_on, p))
     )
+    if kinds is not None:
+        stmt = stmt.where(CaseMeasure.kind.in_(kinds))
     return _grouped(db, place, value, stmt)
 
 
@@ -230,7 +229,7 @@ def _counters(db: Session, p: Period) -> list[Callable[[], Counted]]:
         lambda: _measures(db, p, PENALTIES, count),
         lambda: _measures(db, p, ("warning",), count),
         lambda: _measures(db, p, ("fine",), func.sum(CaseMeasure.fine_yuan)),
-        lambda: _measures(db, p, tuple(_ALL_MEASURES), func.sum(CaseMeasure.people_reduced)),
+        lambda: _measures(db, p, None, func.sum(CaseMeasure.people_reduced)),
         lambda: _measures(db, p, ("suspension",), count),
         lambda: _measures(db, p, ("revocation",), count),
         lambda: _referrals(db, p),
@@ -251,12 +250,6 @@ def _counters(db: Session, p: Period) -> list[Callable[[], Counted]]:
         lambda: _activities(db, p, Activity.online_clicks),
         lambda: _activities(db, p, Activity.reach_people),
     ]  # fmt: skip
-
-
-_ALL_MEASURES = (
-    "risk_notice", "warning_interview", "rectification_order", "urge_refund", "warning", "fine",
-    "suspension", "revocation", "police_referral",
-)  # fmt: skip
 
 
 # --- units ------------------------------------------------------------------------------------
@@ -285,16 +278,18 @@ def units(db: Session, actor: Actor) -> list[Unit]:
     return [Unit(top, True), *(Unit(j, False) for j in below)]
 
 
-def _unit_of(paths: dict[int, str], table: list[Unit]) -> Callable[[int], Unit | None]:
-    def find(jid: int) -> Unit | None:
+def _unit_of(paths: dict[int, str], table: list[Unit]) -> Callable[[int], int | None]:
+    """The position in ``table`` of the unit a jurisdiction's records belong to, if any."""
+
+    def find(jid: int) -> int | None:
         path = paths.get(jid)
         if path is None:
             return None
-        for unit in table:
+        for position, unit in enumerate(table):
             if unit.own_level and jid == unit.jurisdiction.id:
-                return unit
+                return position
             if not unit.own_level and path.startswith(unit.jurisdiction.path):
-                return unit
+                return position
         return None
 
     return find
@@ -331,10 +326,10 @@ def build(db: Session, *, actor: Actor, period: str) -> Table:
     records: dict[tuple[int, int], list[Record]] = {}
     for column, counter in enumerate(_counters(db, p)):
         for jid, kind, ref, value in counter():
-            unit = find(jid)
-            if unit is None or not value:
+            found = find(jid)
+            if found is None or not value:
                 continue
-            for position in (table.index(unit), len(table)):
+            for position in (found, len(table)):
                 records.setdefault((position, column), []).append((kind, ref, value))
     sums = [
         [
