@@ -36,6 +36,7 @@ from fangfei.reference import views as reference_views
 from fangfei.refunds import pages as refund_pages
 from fangfei.refunds import views as refund_views
 from fangfei.reports import pages as report_pages
+from fangfei.reports import part_pages as report_part_pages
 from fangfei.reports import views as report_views
 from fangfei.screening import pages as screening_pages
 from fangfei.screening import views as screening_views
@@ -137,6 +138,7 @@ def create_app(
         entity_pages.router,
         reference_pages.router,
         ledger_pages.router,
+        report_part_pages.router,
         report_pages.router,
         lead_pages.router,
         lead_public.router,

@@ -10,8 +10,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from fangfei.auth.roles import Actor
 from fangfei.cli import app as fangfei_app
-from fangfei.reports import calendar, runs
+from fangfei.reports import calendar, parts, runs
 from tests.county import County
 from tests.leads.helpers import actor_of
 from tests.web.test_pages import log_in
@@ -70,5 +71,36 @@ def test_the_dashboard_shows_the_calendar_to_those_who_report(
         attrs={"data-testid": "reporting-calendar"}
     )
     assert shown is not None and "附件1 打击非法集资专项行动工作情况统计表" in shown.get_text()
+    assert shown.find(attrs={"data-testid": "missing-parts"}) is not None
     log_in(client, "market")
+    own = BeautifulSoup(client.get("/").text, "html.parser").find(
+        attrs={"data-testid": "reporting-calendar"}
+    )
+    assert (
+        own is not None
+        and "附件1 打击非法集资专项行动工作情况统计表（本单位填报）" in own.get_text()
+    )
+    assert "附件2" not in own.get_text()
+    log_in(client, "bank")
     assert 'data-testid="reporting-calendar"' not in client.get("/").text
+
+
+def test_the_lead_office_sees_who_has_not_submitted_and_units_see_their_own_part(
+    db: Session, county: County
+) -> None:
+    office, east = actor_of(county.users["office"]), actor_of(county.users["east"])
+    parts.submit(db, actor=east, period="2026H2")
+
+    def a1(actor: Actor) -> calendar.Due:
+        found = calendar.due_items(db, actor=actor, today=TODAY)
+        return next(d for d in found if d.code == "a1" and d.period == "2026H2")
+
+    county_due = a1(office)
+    assert county_due.missing[0] == "西城镇" and "东城镇" not in county_due.missing
+    assert county_due.missing_text.startswith("西城镇、县政府办、")
+    assert county_due.missing_text.endswith(f"等 {len(county_due.missing)} 个单位未提交本单位填报")
+    assert a1(east).submitted and a1(east).name.endswith("（本单位填报）")
+    west = calendar.due_items(db, actor=actor_of(county.users["west"]), today=TODAY)
+    assert [(d.code, d.period, _state(d)) for d in west] == [
+        ("a1", "2025H2", "overdue"), ("a1", "2026H1", "overdue"), ("a1", "2026H2", "due")
+    ]  # fmt: skip

@@ -49,12 +49,16 @@ LEDGER_NAV = [
     "基础数据",
     "我的账号",
 ]
+# Townships and member departments fill their part of the tables; so does a lead office that
+# reports upward, and the county's sees every unit's part there.
+PART_NAV = [*CASE_NAV[:2], "单位填报", *CASE_NAV[2:]]
+OFFICE_NAV = [*LEDGER_NAV[:4], "单位填报", *LEDGER_NAV[4:]]
 NAV_BY_USER = {
     "admin": ADMIN_NAV,
-    "office": LEDGER_NAV,
-    "market": CASE_NAV,
-    "east": CASE_NAV,
-    "west": CASE_NAV,
+    "office": OFFICE_NAV,
+    "market": PART_NAV,
+    "east": PART_NAV,
+    "west": PART_NAV,
     "bank": WORK_NAV,
     "leader": LEDGER_NAV,
 }
@@ -64,6 +68,7 @@ NAV_TARGETS = {
     "风险线索": "/leads",
     "台账": "/ledger",
     "报表": "/reports",
+    "单位填报": "/reports/parts",
     "宣传调研": "/activities",
     "案件处置": "/cases",
     "主体档案": "/entities",

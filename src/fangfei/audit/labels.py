@@ -41,6 +41,9 @@ ACTION_LABELS = {
     "reward.propose": "提出举报奖励",
     "reward.approve": "审批举报奖励",
     "reward.pay": "登记奖励发放",
+    "report.part_save": "保存本单位填报",
+    "report.part_submit": "提交本单位填报",
+    "report.part_return": "退回单位填报",
 }
 
 

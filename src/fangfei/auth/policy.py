@@ -63,6 +63,8 @@ ACTION_LABELS = {
     "case.dispose_assets": "决定涉案资产处置",
     "case.template": "维护文书模板",
     "report.sign": "签发报送版本",
+    "report.part": "填报本单位报表",
+    "report.review": "审核、退回各单位填报",
     "activity.view": "查看宣传、调研记录",
     "activity.record": "登记宣传、调研记录",
     "refund.view": "查看清退兑付",
@@ -113,13 +115,15 @@ GRANTS: dict[Role, frozenset[str]] = {
         "activity.view",
         "activity.record",
         "report.sign",
+        "report.part",
+        "report.review",
     },
     Role.DEPARTMENT: _COMMON
     | {"entity.view", "account.view", "lead.view", "lead.create", "lead.work"}
-    | {"case.view", "case.note", "activity.view", "activity.record"},
+    | {"case.view", "case.note", "activity.view", "activity.record", "report.part"},
     Role.TOWNSHIP: _COMMON
     | {"entity.view", "entity.create", "entity.update", "lead.view", "lead.create", "lead.work"}
-    | {"case.view", "case.note", "activity.view", "activity.record"},
+    | {"case.view", "case.note", "activity.view", "activity.record", "report.part"},
     Role.BANK_ANALYST: _COMMON
     | {"entity.view", "account.view", "account.create", "lead.view", "lead.create"},
     Role.LEADER: _COMMON

@@ -16,7 +16,10 @@ bounds every count by the date of its record; how each column is counted:
   closed before it began (a state, not a flow);
 - 资金清退金额: what approved refund rounds paid participants in the period; for a case without
   a claims register, its hand-entered 资金清退金额 when its 清偿兑付 step falls in the period;
-- 调研指导, 宣传教育: the activity records of the period.
+- 调研指导, 宣传教育: the activity records of the period;
+- a township or member department that submitted its part (:mod:`fangfei.reports.parts`) with a
+  figure reported otherwise than counted adds the difference (reported − counted at submission)
+  to its row — a department's to 本级 — listed in the cell as 填报调整.
 
 Money is shown in 万元 with two decimals, half up. The seed's typos are corrected (未兑付金额,
 地市赴县区或乡镇).
@@ -24,7 +27,7 @@ Money is shown in 万元 with two decimals, half up. The seed's typos are correc
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -42,10 +45,11 @@ from fangfei.errors import not_found
 from fangfei.leads import ledger
 from fangfei.leads.models import Lead, Reward
 from fangfei.leads.service import period_bounds
-from fangfei.reference.models import Jurisdiction
+from fangfei.reference.models import Department, Jurisdiction
 from fangfei.refunds.models import Participant, RefundPayment, RefundRound
 from fangfei.reports import sheets
 from fangfei.reports.case_tables import wan_yuan
+from fangfei.reports.models import ReportPart
 
 TITLE = "打击非法集资专项行动工作情况统计表"
 UNIT = "填报单位"
@@ -316,30 +320,70 @@ def _cell(index: int, value: Any) -> Any:
     return int(value or 0)
 
 
+ColumnHit = tuple[int, int, str, int, Any]  # column, then a Hit
+
+
+def counted(db: Session, p: Period) -> list[ColumnHit]:
+    """Every record counted in the period, with the column it counts in (every place)."""
+    return [(column, *hit) for column, counter in enumerate(_counters(db, p)) for hit in counter()]
+
+
+def reported_changes(db: Session, parent_id: int, period: str) -> list[ColumnHit]:
+    """What the submitted parts of the units reporting to ``parent_id`` report otherwise than
+    their count at submission (reported − counted, money in yuan), as hits of kind ``part``."""
+    parts = db.scalars(
+        select(ReportPart).where(
+            ReportPart.table == "a1", ReportPart.period == period,
+            ReportPart.parent_jurisdiction_id == parent_id, ReportPart.status == "submitted",
+        ).order_by(ReportPart.id)
+    )  # fmt: skip
+    found = []
+    for part in parts:
+        for key, change in part.changes.items():
+            column = int(key)
+            delta = Decimal(change["reported"]) - Decimal((part.prefill or [])[column])
+            if column in MONEY_COLUMNS:
+                delta = delta.scaleb(4)
+            found.append((column, part.jurisdiction_id, "part", part.id, delta))
+    return found
+
+
+def sums(values: Iterable[tuple[int, Any]]) -> list[Any]:
+    """The cells of one row from what each record adds to a column."""
+    totals = [Decimal(0)] * len(LEAVES)
+    for column, value in values:
+        totals[column] += Decimal(value or 0)
+    return [_cell(column, total) for column, total in enumerate(totals)]
+
+
+def jurisdiction_paths(db: Session) -> dict[int, str]:
+    """Every jurisdiction's path, to place records in units."""
+    return {jid: path for jid, path in db.execute(select(Jurisdiction.id, Jurisdiction.path))}
+
+
 def build(db: Session, *, actor: Actor, period: str) -> Table:
-    """Count every column for every unit of the actor's jurisdiction in the period."""
+    """Count every column for every unit of the actor's jurisdiction in the period, with what
+    the units' submitted parts report otherwise."""
     policy.ensure(db, actor, "ledger.view")
     p = period_of(period)
     table = units(db, actor)
-    paths = {jid: path for jid, path in db.execute(select(Jurisdiction.id, Jurisdiction.path))}
-    find = _unit_of(paths, table)
+    hits = counted(db, p)
+    if table:
+        hits += reported_changes(db, table[0].jurisdiction.id, period)
+    find = _unit_of(jurisdiction_paths(db), table)
     records: dict[tuple[int, int], list[Record]] = {}
-    for column, counter in enumerate(_counters(db, p)):
-        for jid, kind, ref, value in counter():
-            found = find(jid)
-            if found is None or not value:
-                continue
-            for position in (found, len(table)):
-                records.setdefault((position, column), []).append((kind, ref, value))
-    sums = [
-        [
-            _cell(c, sum((r[2] for r in records.get((n, c), [])), Decimal(0)))
-            for c in range(len(LEAVES))
-        ]
+    for column, jid, kind, ref, value in hits:
+        found = find(jid)
+        if found is None or not value:
+            continue
+        for position in (found, len(table)):
+            records.setdefault((position, column), []).append((kind, ref, value))
+    totals = [
+        sums((c, r[2]) for (at, c), placed in records.items() if at == n for r in placed)
         for n in range(len(table) + 1)
     ]
-    rows = [(_unit_name(unit), sums[n]) for n, unit in enumerate(table)]
-    return Table(p, rows, sums[len(table)], records)
+    rows = [(_unit_name(unit), totals[n]) for n, unit in enumerate(table)]
+    return Table(p, rows, totals[len(table)], records)
 
 
 def cell_records(db: Session, table: Table, position: int, column: int) -> list[dict[str, Any]]:
@@ -359,6 +403,10 @@ def cell_records(db: Session, table: Table, position: int, column: int) -> list[
         elif kind == "case":
             case = db.get(Case, ref)
             label, href = (f"{case.number} {case.name}" if case else str(ref)), f"/cases/{ref}"
+        elif kind == "part":
+            part = db.get(ReportPart, ref)
+            label = f"{part_unit_name(db, part)}填报调整" if part else str(ref)
+            href = f"/reports/parts/{ref}"
         else:
             activity = db.get(Activity, ref)
             label, href = (
@@ -368,6 +416,15 @@ def cell_records(db: Session, table: Table, position: int, column: int) -> list[
         shown = f"{Decimal(value):,.2f} 元" if column in MONEY_COLUMNS else value
         found.append({"kind": kind, "id": ref, "label": label, "href": href, "value": shown})
     return found
+
+
+def part_unit_name(db: Session, part: ReportPart) -> str:
+    """The department or place a part is from."""
+    if part.department_id is not None:
+        department = db.get(Department, part.department_id)
+        return department.name if department else str(part.department_id)
+    place = db.get(Jurisdiction, part.jurisdiction_id)
+    return place.name if place else str(part.jurisdiction_id)
 
 
 def _unit_name(unit: Unit) -> str:
@@ -400,7 +457,7 @@ def as_json(table: Table) -> dict[str, Any]:
 
     return {
         "title": TITLE, "first": table.period.first, "last": table.period.last,
-        "columns": [" / ".join(p for p in leaf if p) for leaf in LEAVES],
+        "columns": [leaf_name(column) for column in range(len(LEAVES))],
         "rows": [{"unit": name, "values": plain(values)} for name, values in table.rows],
         "total": plain(table.total),
     }  # fmt: skip
@@ -409,4 +466,9 @@ def as_json(table: Table) -> dict[str, Any]:
 def cell_title(table: Table, position: int, column: int) -> str:
     """The unit and the column a cell stands for, in words."""
     unit = table.rows[position][0] if position < len(table.rows) else "合计"
-    return f"{unit} · {' / '.join(part for part in LEAVES[column] if part)}"
+    return f"{unit} · {leaf_name(column)}"
+
+
+def leaf_name(column: int) -> str:
+    """A column's header parts joined: 刑事打击 / 立案数量 / 合计（件）."""
+    return " / ".join(part for part in LEAVES[column] if part)

@@ -64,7 +64,7 @@ def show_calendar(
             else "提醒"
         )
         console.print(
-            f"{d.due.isoformat()}  {d.name}  {d.period or ''}  {state}",
+            f"{d.due.isoformat()}  {d.name}  {d.period or ''}  {state}  {d.missing_text}".rstrip(),
             highlight=False,
             soft_wrap=True,
         )

@@ -1,4 +1,5 @@
-"""API: Attachment 1 and the case tables (Attachments 3 and 4) as rows and as Excel files."""
+"""API: Attachment 1 and the case tables (Attachments 3 and 4) as rows and as Excel files, and
+the townships' and member departments' parts of Attachment 1."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
 
 from fangfei.deps import ActorDep, SessionDep, campaign_cutoff
-from fangfei.reports import attachment1, case_tables, national, runs
+from fangfei.reports import attachment1, case_tables, national, parts, runs
 from fangfei.reports.pages import FileTable, Table
 from fangfei.web.render import download
 
@@ -56,6 +58,75 @@ def attachment_1_cell(
             for r in attachment1.cell_records(db, table, unit, column)
         ],
     }
+
+
+def _part_json(view: parts.PartView) -> dict[str, Any]:
+    part = view.part
+    return {
+        "id": part.id if part else None, "unit": view.unit.name, "kind": view.unit.kind_label,
+        "period": view.period, "status": view.status, "status_label": view.status_label,
+        "submitted_by": part.submitted_by_name if part else None,
+        "submitted_at": part.submitted_at if part else None,
+        "return_reason": part.return_reason if part else None, "frozen": view.frozen,
+        "changed_since": view.changed_since,
+        "columns": [
+            {"column": c, "name": attachment1.leaf_name(c), "counted": _plain(counted),
+             "reported": _plain(view.reported[c]),
+             "reason": (view.change(c) or {}).get("reason")}
+            for c, counted in enumerate(view.counted)
+        ],
+    }  # fmt: skip
+
+
+Period = Annotated[str, Query(description="2026H1、2026H2 等")]
+
+
+class PartIn(BaseModel):
+    """The figures of the part reported otherwise than counted; the others stay as counted."""
+
+    changes: list[parts.ChangeIn] = []
+
+
+class ReturnIn(BaseModel):
+    """Why a submitted part goes back to its unit."""
+
+    reason: str = Field(max_length=500)
+
+
+@router.get("/reports/a1/parts", summary="附件 1 各单位填报汇总")
+def parts_overview(db: SessionDep, actor: ActorDep, period: Period) -> list[dict[str, Any]]:
+    """Every township and member department that owes its part, with its status and figures."""
+    return [_part_json(view) for view in parts.overview(db, actor=actor, period=period)]
+
+
+@router.get("/reports/a1/parts/mine", summary="本单位的附件 1 填报")
+def my_part(db: SessionDep, actor: ActorDep, period: Period) -> dict[str, Any]:
+    """The actor's unit's part: the counted figures, the reported ones and the reasons."""
+    return _part_json(parts.mine(db, actor=actor, period=period))
+
+
+@router.put("/reports/a1/parts/mine", summary="保存本单位填报")
+def save_my_part(db: SessionDep, actor: ActorDep, period: Period, data: PartIn) -> dict[str, Any]:
+    """Replace the figures reported otherwise; each needs its reason."""
+    return _part_json(parts.save(db, actor=actor, period=period, changes=data.changes))
+
+
+@router.post("/reports/a1/parts/mine/submit", summary="提交本单位填报")
+def submit_my_part(db: SessionDep, actor: ActorDep, period: Period) -> dict[str, Any]:
+    """Submit the part to the lead office; it then counts in the county table."""
+    return _part_json(parts.submit(db, actor=actor, period=period))
+
+
+@router.get("/report-parts/{part_id}", summary="一个单位的填报")
+def part_detail(part_id: int, db: SessionDep, actor: ActorDep) -> dict[str, Any]:
+    """A stored part, for its unit or the lead office it reports to."""
+    return _part_json(parts.detail(db, actor=actor, part_id=part_id))
+
+
+@router.post("/report-parts/{part_id}/return", summary="退回单位填报")
+def return_part(part_id: int, db: SessionDep, actor: ActorDep, data: ReturnIn) -> dict[str, Any]:
+    """Send a submitted part back to its unit, with the reason."""
+    return _part_json(parts.return_part(db, actor=actor, part_id=part_id, reason=data.reason))
 
 
 @router.get("/reports/{table}", summary="附件 3 / 附件 4 的数据行")

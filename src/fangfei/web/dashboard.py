@@ -14,7 +14,7 @@ from fangfei.entities import service as entities
 from fangfei.leads import service as leads
 from fangfei.leads.workflow import STATUS_LABELS
 from fangfei.reference import service as reference
-from fangfei.reports import calendar
+from fangfei.reports import calendar, parts
 from fangfei.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -35,8 +35,10 @@ def dashboard(request: Request, db: SessionDep, actor: ActorDep) -> Response:
         found = case_deadlines.due_soon(db, actor=actor, today=date.today())
         late = sum(d.overdue(date.today()) for d in found)
         context["case_deadlines"] = {"overdue": late, "due_soon": len(found) - late}
-    if policy.can(actor, "ledger.view"):
+    own = not policy.can(actor, "ledger.view") and parts.own_or_none(db, actor) is not None
+    if policy.can(actor, "ledger.view") or own:
         context["reporting"] = calendar.due_items(db, actor=actor, today=date.today())
+        context["reporting_own"] = own
         context["today"] = date.today()
     return render(request, "dashboard.html", context, actor=actor)
 

@@ -27,6 +27,7 @@ NAV = [
     ("/leads", "风险线索", "lead.view"),
     ("/ledger", "台账", "ledger.view"),
     ("/reports", "报表", "ledger.view"),
+    ("/reports/parts", "单位填报", "report.part"),
     ("/activities", "宣传调研", "activity.view"),
     ("/cases", "案件处置", "case.view"),
     ("/entities", "主体档案", "entity.view"),
