@@ -42,7 +42,7 @@ from fangfei.leads.workflow import STATUS_LABELS
 from fangfei.reference import service as reference
 from fangfei.reference.models import Jurisdiction
 from fangfei.refunds import figures, register, rounds
-from fangfei.reports import case_tables
+from fangfei.reports import attachment1, case_tables, parts
 from fangfei.security.crypto import FieldCipher
 from tests.county import County
 
@@ -280,3 +280,18 @@ def test_the_cross_province_case_has_a_register_a_paid_round_and_one_awaiting_ap
     assert statuses == [(2, "draft", "chufei", None), (1, "approved", "chufei", "fuhe")]
     assert case.refunded_yuan == Decimal(found.paid_fen).scaleb(-2)
     assert case.unpaid_people == found.owed_people == found.participants - found.excluded
+
+
+def test_the_demo_county_has_parts_of_the_current_half_year(
+    db: Session, cipher: FieldCipher
+) -> None:
+    _load(db, cipher, today=date(2026, 12, 7))
+    office = auth.actor_for(db.scalars(select(User).where(User.username == "chufei")).one())
+    views = {v.unit.name: v for v in parts.overview(db, actor=office, period="2026H2")}
+    assert (views["县市场监管局"].status, views["城关镇"].status) == ("submitted", "submitted")
+    assert views["县公安局"].status == "draft"
+    assert sum(v.status == "missing" for v in views.values()) == len(views) - 3
+    market = views["县市场监管局"]
+    offline = attachment1.LEAVES.index(("宣传教育", "线下宣传活动（场次）", None))
+    assert market.part is not None and list(market.part.changes) == [str(offline)]
+    assert market.reported[offline] == market.counted[offline] + 2

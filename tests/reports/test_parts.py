@@ -4,6 +4,7 @@ missing, returns parts, and the county table carries the differences, cell by ce
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -11,22 +12,27 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from typer.testing import CliRunner
 
 from fangfei.activities import service as activities
 from fangfei.activities.service import ActivityIn
 from fangfei.audit.models import AuditEvent
+from fangfei.cli import app as fangfei_app
+from fangfei.db import unit_of_work
 from fangfei.errors import FangfeiError
 from fangfei.leads import handling
 from fangfei.leads.schemas import AssignIn
 from fangfei.reference import service as reference
 from fangfei.reports import attachment1, parts, runs
 from fangfei.reports.parts import ChangeIn
+from fangfei.runtime import open_runtime
 from fangfei.security.crypto import FieldCipher
-from tests.county import County
-from tests.leads.helpers import actor_of, make_lead
 from tests.api.test_api import bearer
+from tests.county import County, build_county
+from tests.leads.helpers import actor_of, make_lead
 from tests.web.test_pages import log_in
 
 PERIOD = "2026H2"
@@ -270,3 +276,49 @@ def test_the_api_saves_submits_and_lists_the_parts(
     assert market["status_label"] == "已提交" and market["submitted_by"] == "market"
     a1 = client.get(f"/api/v1/reports/a1?period={PERIOD}", headers=office).json()
     assert a1["rows"][0]["values"][FINE] == "1.50"
+
+
+def test_the_command_line_lists_the_parts_and_builds_a_table_as_one_unit(installed: Path) -> None:
+    with unit_of_work(open_runtime().sessions) as db:
+        county = build_county(db)
+        cipher = FieldCipher(os.urandom(32))
+        make_lead(db, county, cipher, discovered_on=date(2026, 8, 3))
+        make_lead(
+            db, county, cipher, discovered_on=date(2026, 8, 4), jurisdiction_id=county.west.id
+        )
+        market = actor_of(county.users["market"])
+        parts.save(db, actor=market, period=PERIOD, changes=[
+            ChangeIn(column=OFFLINE, reported="2", reason="两场宣传未录入")])  # fmt: skip
+        parts.submit(db, actor=market, period=PERIOD)
+
+    def run(*args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(fangfei_app, ["report", *args])
+        return result.exit_code, result.output
+
+    code, listed = run("parts", "--period", PERIOD)
+    assert code == 0, listed
+    lines = listed.strip().splitlines()
+    assert lines[0] == "东城镇  乡镇（街道）  未填报"
+    assert any(line.startswith("县市场监管局  成员单位  已提交  2026-") and
+               line.endswith("调整 1 项") for line in lines)  # fmt: skip
+    assert lines[-1] == f"{PERIOD}：已提交 1 / {len(lines) - 1} 个单位"
+
+    out = installed / "west.xlsx"
+    code, built = run("build", "--table", "a1", "--period", PERIOD, "--unit", "西城镇",
+                      "--out", str(out))  # fmt: skip
+    assert code == 0, built
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    assert [sheet.cell(r, 1).value for r in (6, 7)] == ["西城镇（本级）", "合计"]
+    assert sheet.cell(6, 2 + FOUND).value == 1
+    code, built = run("build", "--table", "a1", "--period", PERIOD, "--unit", "县市场监管局",
+                      "--out", str(out))  # fmt: skip
+    assert code == 0 and "县市场监管局本单位填报" in built
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    assert (sheet.cell(6, 1).value, sheet.cell(6, 2 + OFFLINE).value) == ("县市场监管局", 2)
+    code, refused = run("build", "--table", "a3", "--unit", "县市场监管局", "--out", str(out))
+    assert code == 2 and "成员单位只填报附件 1" in refused
+    code, refused = run("build", "--table", "a1", "--period", PERIOD, "--unit", "北城镇",
+                        "--out", str(out))  # fmt: skip
+    assert code == 2 and "没有名为“北城镇”的辖区或成员单位" in refused

@@ -57,3 +57,12 @@ class Actor:
 def system_actor(label: str = "system") -> Actor:
     """The actor of command-line tools and jobs: unscoped, recorded under ``label``."""
     return Actor(user_id=None, username=label, role=Role.SYSTEM)
+
+
+def acting_in(jurisdiction_id: int, jurisdiction_path: str, label: str) -> Actor:
+    """A command-line actor confined to one jurisdiction, as its lead office would be (printing
+    the tables of a township, say)."""
+    return Actor(
+        user_id=None, username=label, role=Role.LEAD_OFFICE,
+        jurisdiction_id=jurisdiction_id, jurisdiction_path=jurisdiction_path,
+    )  # fmt: skip

@@ -30,6 +30,7 @@ from fangfei.demo.activities import build_demo_activities
 from fangfei.demo.cases import build_demo_cases
 from fangfei.demo.draw import REGION_CODE, Draw, new_id_number
 from fangfei.demo.leads import DEMO_LEADS, build_demo_leads
+from fangfei.demo.parts import build_demo_parts
 from fangfei.demo.refunds import PARTICIPANTS, build_demo_refunds
 from fangfei.entities.identifiers import check_uscc
 from fangfei.entities.models import Entity, ImportBatch
@@ -451,6 +452,7 @@ def build_demo(
     _tick(progress, "登记风险线索", 1, 1)
     cases = build_demo_cases(db, actor=actor, files_root=files_root, today=today)
     build_demo_activities(db, seed=seed, today=today)
+    build_demo_parts(db, today=today)
     participants = build_demo_refunds(db, cipher=cipher, seed=seed, today=today,
                                       participants=participants)  # fmt: skip
     summary = DemoSummary(

@@ -7,11 +7,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy.orm import Session
 
+from fangfei.auth.roles import Actor, acting_in
 from fangfei.cli_support import console, fail
+from fangfei.clock import local_time
 from fangfei.db import unit_of_work
-from fangfei.errors import FangfeiError
-from fangfei.reports import calendar, monthly, national, runs
+from fangfei.errors import FangfeiError, FieldProblem, invalid
+from fangfei.reports import attachment1, calendar, monthly, national, parts, runs
 from fangfei.runtime import open_runtime
 
 app = typer.Typer(help="统计报表（附件 1、2、3、4、6）", no_args_is_help=True)
@@ -28,18 +31,41 @@ def build(
     period: Annotated[
         str | None, typer.Option(help="期间（a1、a2、a6）：2025、2025H1、2025Q2 或 2025-06")
     ] = None,
+    unit: Annotated[
+        str | None,
+        typer.Option(
+            help="以某一辖区（乡镇名称或代码）的范围生成；成员单位（如 县市场监管局）只生成其附件 1 填报",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Write one official table to an Excel file."""
     try:
         runs.check(table, period)
         rt = open_runtime()
         with unit_of_work(rt.sessions) as db:
-            content, _, held = runs.generate(db, actor=rt.actor, table=table, period=period,
-                                             cutoff=rt.settings.campaign_cutoff, today=date.today())  # fmt: skip
+            content, held = _build(db, rt.actor, table, period, unit, rt.settings.campaign_cutoff)
         out.write_bytes(content)
     except FangfeiError as error:
         raise fail(error) from None
     console.print(f"已生成“{runs.TITLES[table]}”（{held}）：{out}")
+
+
+def _build(
+    db: Session, actor: Actor, table: str, period: str | None, unit: str | None, cutoff: date
+) -> tuple[bytes, str]:
+    found = parts.unit_named(db, actor, unit) if unit else None
+    if isinstance(found, parts.PartUnit):
+        if table != parts.TABLE or period is None:
+            reason = "成员单位只填报附件 1，请用 --table a1 --period"
+            raise invalid("成员单位只生成附件 1。", [FieldProblem("table", reason)])
+        content = attachment1.workbook(parts.department_table(db, found, period))
+        return content, f"{found.name}本单位填报"
+    if found is not None:
+        actor = acting_in(found.id, found.path, actor.label)
+    content, _, held = runs.generate(db, actor=actor, table=table, period=period, cutoff=cutoff,
+                                     today=date.today())  # fmt: skip
+    return content, held
 
 
 @app.command(
@@ -69,6 +95,30 @@ def show_calendar(
             soft_wrap=True,
         )
     console.print(f"共 {len(found)} 项", highlight=False)
+
+
+@app.command(
+    "parts", help="各乡镇（街道）和成员单位的附件 1 填报情况：谁已提交、谁未填报、调整了几项。"
+)
+def show_parts(
+    period: Annotated[str, typer.Option(help="期间，如 2026H2", show_default=False)],
+) -> None:
+    """Print every unit's part of the period and its status."""
+    rt = open_runtime()
+    try:
+        with unit_of_work(rt.sessions) as db:
+            views = parts.overview(db, actor=rt.actor, period=period)
+            for v in views:
+                when = local_time(v.part.submitted_at) if v.part else ""
+                changed = f"调整 {len(v.part.changes)} 项" if v.part and v.part.changes else ""
+                later = "提交后记录有变化" if v.changed_since else ""
+                line = "  ".join(x for x in (v.unit.name, v.unit.kind_label, v.status_label,
+                                            when, changed, later) if x)  # fmt: skip
+                console.print(line, highlight=False, soft_wrap=True)
+    except FangfeiError as error:
+        raise fail(error) from None
+    done = sum(v.status == "submitted" for v in views)
+    console.print(f"{period}：已提交 {done} / {len(views)} 个单位", highlight=False)
 
 
 @app.command(

@@ -380,3 +380,32 @@ def return_part(db: Session, *, actor: Actor, part_id: int, reason: str) -> Part
                  object_id=part.id, detail={"period": part.period, "unit": view.unit.name,
                                             "reason": part.return_reason})  # fmt: skip
     return view
+
+
+def unit_named(db: Session, actor: Actor, name: str) -> Jurisdiction | PartUnit:
+    """A place (by name or code) or a member department's unit (by name or code) of the actor's
+    jurisdiction, for printing a table as that unit; refused with the names to choose from."""
+    top = attachment1.units(db, actor)
+    if not top:
+        raise not_found("辖区", name)
+    parent = top[0].jurisdiction
+    places = db.scalars(select(Jurisdiction).where(Jurisdiction.path.startswith(parent.path)))
+    for place in places:
+        if name in (place.name, place.code):
+            return place
+    for unit in expected_units(db, parent):
+        if unit.department is not None and name in (unit.name, unit.department.code):
+            return unit
+    choices = "、".join(u.name for u in expected_units(db, parent)[:8])
+    raise invalid(
+        f"没有名为“{name}”的辖区或成员单位。",
+        [FieldProblem("unit", f"如：{parent.name}、{choices}")],
+    )
+
+
+def department_table(db: Session, unit: PartUnit, period: str) -> attachment1.Table:
+    """Attachment 1 of one member department: its part as reported (as counted, if unsubmitted)."""
+    view = _views(db, [unit], period)[0]
+    return attachment1.Table(
+        attachment1.period_of(period), [(unit.name, view.reported)], view.reported, {}
+    )

@@ -77,6 +77,12 @@ def nav_for(actor: Actor | None) -> list[tuple[str, str]]:
     return [(href, label) for href, label, action in NAV if policy.can(actor, action)]
 
 
+def _active(nav: list[tuple[str, str]], path: str) -> str | None:
+    """The entry the page belongs to: the longest one its path starts with."""
+    found = [href for href, _ in nav if path == href or (href != "/" and path.startswith(href))]
+    return max(found, key=len, default=None)
+
+
 def render(
     request: Request,
     template: str,
@@ -88,12 +94,14 @@ def render(
 ) -> HTMLResponse:
     """Render a full page, or only ``partial`` when htmx asks for it."""
     name = partial if partial and request.headers.get("HX-Request") == "true" else template
+    nav, path = nav_for(actor), request.url.path
     ctx = {
         "actor": actor,
-        "nav": nav_for(actor),
+        "nav": nav,
+        "nav_active": _active(nav, path),
         "can": (lambda action: policy.can(actor, action)) if actor else (lambda action: False),
         "csrf_token": csrf_token(request),
-        "path": request.url.path,
+        "path": path,
         **(context or {}),
     }
     return templates.TemplateResponse(request, name, ctx, status_code=status_code)
