@@ -4,7 +4,8 @@
 (the page, the API and ``fangfei report build`` all call it). :func:`save` stores a run with the
 file's checksum and a checksum of its cell values; :func:`verify` regenerates with the same
 parameters and compares the cell values, so an officer can tell whether the data behind a
-submitted table has changed since. Signing off freezes a run; its stamped scan (盖章扫描件) can be
+submitted table has changed since (the files carry no time of their own, see
+:func:`sheets.to_bytes`, so unchanged data also regenerates the very same bytes). Signing off freezes a run; its stamped scan (盖章扫描件) can be
 uploaded once, after signing.
 """
 

@@ -3,9 +3,12 @@ column headers repeated on every printed page, boxed data rows, A4 landscape fit
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from decimal import Decimal
 from io import BytesIO
 from typing import Any
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -15,6 +18,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="center", horizontal="center")
+FILE_TIME = datetime(1980, 1, 1)  # the earliest time a zip member can carry
+CORE_PROPERTIES = "docProps/core.xml"
+MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*")
 HEADER_BLOCK = "填报单位：（加盖单位公章）        填报时间：        填报人：        联系方式："
 
 
@@ -114,7 +120,19 @@ def put_lines(sheet: Worksheet, row: int, lines: tuple[str, ...]) -> int:
 
 
 def to_bytes(book: Workbook) -> bytes:
-    """The workbook as an .xlsx file."""
+    """The workbook as an .xlsx file that carries no time of its own: the same workbook gives
+    the same bytes, so a table regenerated from unchanged data has the checksum it had (when and
+    by whom a table was generated is its run's record, not the file's)."""
+    book.properties.created = FILE_TIME
     buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    book.save(buffer)  # openpyxl stamps the modification time and every member's time here
+    fixed = BytesIO()
+    with ZipFile(BytesIO(buffer.getvalue())) as source, ZipFile(fixed, "w", ZIP_DEFLATED) as out:
+        for member in source.infolist():
+            data = source.read(member.filename)
+            if member.filename == CORE_PROPERTIES:
+                data = MODIFIED.sub(rb"\g<1>" + FILE_TIME.isoformat().encode() + b"Z", data)
+            stamped = ZipInfo(member.filename, FILE_TIME.timetuple()[:6])
+            stamped.external_attr, stamped.compress_type = member.external_attr, ZIP_DEFLATED
+            out.writestr(stamped, data)
+    return fixed.getvalue()
