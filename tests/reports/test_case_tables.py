@@ -34,7 +34,7 @@ CUTOFF = date(2018, 12, 31)
 USCC = "91110105MA01ABCD0" + uscc_check.calc_check_digit("91110105MA01ABCD0")
 
 
-def _cross_province(db: Session, county: County, cipher: FieldCipher) -> Case:
+def cross_province_case(db: Session, county: County, cipher: FieldCipher) -> Case:
     """A case with a 协办地 and a 注册地 in another province, 20% refunded."""
     office = actor_of(county.users["office"])
     case = open_case(db, county, cipher, subject_uscc=USCC)
@@ -64,7 +64,7 @@ def _five_years(db: Session, county: County, cipher: FieldCipher, files: Path) -
 def test_attachment_3_holds_the_cross_province_cases_with_every_cell(
     db: Session, county: County, cipher: FieldCipher
 ) -> None:
-    case = _cross_province(db, county, cipher)
+    case = cross_province_case(db, county, cipher)
     open_case(db, county, cipher, subject_name="东城某某投资咨询有限公司")  # not cross-province
     office = actor_of(county.users["office"])
     cases = case_tables.a3_cases(db, actor=office, cutoff=CUTOFF)
@@ -126,7 +126,7 @@ def test_the_city_of_the_lead_place(db: Session) -> None:
 def test_the_files_read_back_in_the_official_layout(
     db: Session, county: County, cipher: FieldCipher
 ) -> None:
-    case = _cross_province(db, county, cipher)
+    case = cross_province_case(db, county, cipher)
     office = actor_of(county.users["office"])
     content, name, _ = runs.generate(db, table="a3", period=None, actor=office, cutoff=CUTOFF,
                                        today=date(2026, 12, 7))  # fmt: skip
@@ -162,7 +162,7 @@ def test_the_files_read_back_in_the_official_layout(
 def test_the_page_the_api_and_who_may_see_them(
     client: TestClient, db: Session, county: County, cipher: FieldCipher
 ) -> None:
-    case = _cross_province(db, county, cipher)
+    case = cross_province_case(db, county, cipher)
     db.commit()
     token = log_in(client, "office")
     saved = client.post(f"/cases/{case.id}/update", follow_redirects=False, data={

@@ -20,7 +20,7 @@ from fangfei.reports import runs
 from fangfei.security.crypto import FieldCipher
 from tests.county import County
 from tests.leads.helpers import actor_of
-from tests.refunds.helpers import refund_case
+from tests.reports.test_case_tables import cross_province_case
 from tests.web.test_browser import SCREENSHOTS
 
 SOFFICE, PDFTOPPM, PDFTOTEXT = (shutil.which(n) for n in ("soffice", "pdftoppm", "pdftotext"))
@@ -56,6 +56,11 @@ def _pdf(xlsx: Path) -> Path:
             ["打击非法集资专项行动工作情况统计表", "风险线索", "刑事打击", "宣传教育", "合计"],
         ),
         ("a2", "2026", ["风险线索排查处置情况统计表", "风险主体名称", "私募基金"]),
+        (
+            "a3",
+            None,
+            ["跨省（自治区、直辖市）非法集资案件", "涉案人数（万人）", "资金清退率", "0.0060"],
+        ),
         ("a4", None, ["重点督办案件", "市州", "案件名称"]),
         ("a6", "2026", ["风险排查台账"]),
     ],
@@ -64,7 +69,7 @@ def test_each_table_prints_on_a4_landscape_with_its_headers(
     tools: None, db: Session, county: County, cipher: FieldCipher, tmp_path: Path,
     table: str, period: str | None, expected: list[str],
 ) -> None:  # fmt: skip
-    refund_case(db, county, cipher)
+    cross_province_case(db, county, cipher)
     content, _, _ = runs.generate(db, actor=actor_of(county.users["office"]), table=table,
                                   period=period, cutoff=date(2018, 12, 31), today=date(2026, 12, 7))  # fmt: skip
     xlsx = tmp_path / f"{table}.xlsx"

@@ -3,6 +3,7 @@ column headers repeated on every printed page, boxed data rows, A4 landscape fit
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
 from decimal import Decimal
@@ -21,6 +22,9 @@ WRAP = Alignment(wrap_text=True, vertical="center", horizontal="center")
 FILE_TIME = datetime(1980, 1, 1)  # the earliest time a zip member can carry
 CORE_PROPERTIES = "docProps/core.xml"
 MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*")
+DEFAULT_WIDTH = 8.43  # a column's width in characters when none is set
+LINE_HEIGHT = 14  # points per line of 11-point text
+WIDE_FROM = 0x2E7F  # code points above: CJK and full-width forms, two characters wide
 HEADER_BLOCK = "填报单位：（加盖单位公章）        填报时间：        填报人：        联系方式："
 
 
@@ -102,13 +106,30 @@ def grouped_frame(
 
 
 def put_row(sheet: Worksheet, row: int, values: list[object]) -> None:
-    """One boxed data row; a Decimal keeps its decimal places on screen (250.00, 0.0060)."""
+    """One boxed data row, as tall as its longest wrapped text; a Decimal keeps its decimal
+    places on screen (250.00, 0.0060)."""
+    lines = 1
     for col, value in enumerate(values, start=1):
         cell = sheet.cell(row, col, value)
         cell.border, cell.alignment = BOX, Alignment(wrap_text=True, vertical="center")
         if isinstance(value, Decimal):
             places = -int(value.as_tuple().exponent)
             cell.number_format = "0." + "0" * places if places > 0 else "0"
+        elif isinstance(value, str) and value:
+            width = sheet.column_dimensions[get_column_letter(col)].width or DEFAULT_WIDTH
+            lines = max(lines, wrapped_lines(value, width))
+    if lines > 1:  # LibreOffice and Excel keep a row's height on opening; it must be set here
+        sheet.row_dimensions[row].height = LINE_HEIGHT * lines + 4
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines a text takes in a column ``width`` characters wide (a Chinese character
+    is two characters wide)."""
+    room = max(width - 1, 1)
+    return sum(
+        max(1, math.ceil(sum(2 if ord(c) > WIDE_FROM else 1 for c in part) / room))
+        for part in text.split("\n")
+    )
 
 
 def put_lines(sheet: Worksheet, row: int, lines: tuple[str, ...]) -> int:
