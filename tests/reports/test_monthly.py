@@ -5,16 +5,18 @@ from __future__ import annotations
 from datetime import date
 from io import BytesIO
 from pathlib import Path
+from zipfile import ZipFile
 
 import docx
 import pytest
 from fastapi.testclient import TestClient
+from lxml import etree
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from fangfei.cli import app as fangfei_app
 from fangfei.errors import FangfeiError
-from fangfei.reports import monthly
+from fangfei.reports import docx_charts, monthly
 from fangfei.security.crypto import FieldCipher
 from tests.county import County
 from tests.leads.helpers import actor_of, make_lead
@@ -42,6 +44,35 @@ def test_the_report_holds_the_months_facts(
     assert [c.text for c in table.rows[1].cells] == ["风险线索 / 发现数量（件）", "2"]
     with pytest.raises(FangfeiError, match="月份格式有误"):
         monthly.document(db, actor=office, month="2026", today=date(2026, 6, 3))
+    domains, trend = _charts(content)
+    assert domains == (
+        "本月新发现风险线索（按行业领域）",
+        ["虚拟货币、区块链等", "民间投融资、P2P网贷等", "私募基金、证券期货等",
+         "小额贷款、融资性担保等", "教育、养老等", "其他"],
+        ["0", "0", "1", "0", "1", "0"],
+    )  # fmt: skip
+    assert trend == (
+        "近 6 个月新发现风险线索",
+        ["12月", "1月", "2月", "3月", "4月", "5月"],
+        ["0", "0", "0", "0", "1", "2"],
+    )
+
+
+def _charts(content: bytes) -> list[tuple[str, list[str], list[str]]]:
+    """Each chart of the document: its title, categories and cached values, in order."""
+    ns = {"c": docx_charts.C, "a": docx_charts.A}
+    found = []
+    with ZipFile(BytesIO(content)) as package:
+        charts = sorted(n for n in package.namelist() if n.startswith("word/charts/chart"))
+        assert all(f"word/embeddings/Microsoft_Excel_Worksheet{i}.xlsx" in package.namelist()
+                   for i in range(1, len(charts) + 1))  # fmt: skip
+        for name in charts:
+            root = etree.fromstring(package.read(name))
+            title = "".join(root.xpath("//c:title//a:t/text()", namespaces=ns))
+            categories = root.xpath("//c:cat//c:pt/c:v/text()", namespaces=ns)
+            values = root.xpath("//c:val//c:pt/c:v/text()", namespaces=ns)
+            found.append((title, categories, values))
+    return found
 
 
 def test_the_page_and_the_command_line(

@@ -1,4 +1,5 @@
-"""The official tables rendered as LibreOffice prints them: xlsx → PDF (headless) → PNG.
+"""The official tables and the monthly report rendered as LibreOffice prints them: xlsx or docx →
+PDF (headless) → PNG.
 
 Each table is generated from the test county, converted to PDF by LibreOffice, and the PDF's
 text is read back: the title, the column headers and the rows come out on A4 landscape pages.
@@ -16,10 +17,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-from fangfei.reports import runs
+from fangfei.reports import monthly, runs
 from fangfei.security.crypto import FieldCipher
 from tests.county import County
-from tests.leads.helpers import actor_of
+from tests.leads.helpers import actor_of, make_lead
 from tests.reports.test_case_tables import cross_province_case
 from tests.web.test_browser import SCREENSHOTS
 
@@ -93,3 +94,25 @@ def test_each_table_prints_on_a4_landscape_with_its_headers(
     if os.environ.get("FANGFEI_SCREENSHOTS") == "1" and db.get_bind().dialect.name == "sqlite":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(first, SCREENSHOTS / f"report-{table}.png")
+
+
+def test_the_monthly_report_prints_with_its_charts(
+    tools: None, db: Session, county: County, cipher: FieldCipher, tmp_path: Path
+) -> None:
+    make_lead(db, county, cipher)  # 2026-05-18, 私募基金、证券期货等
+    content = monthly.document(db, actor=actor_of(county.users["office"]), month="2026-05",
+                               today=date(2026, 6, 3))  # fmt: skip
+    report = tmp_path / "monthly.docx"
+    report.write_bytes(content)
+    pdf = _pdf(report)
+    assert PDFTOTEXT is not None and PDFTOPPM is not None
+    text = subprocess.run([PDFTOTEXT, "-layout", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout  # fmt: skip
+    flat = "".join(text.split())
+    # The charts are drawn by LibreOffice itself: their titles and axis labels are text.
+    for words in ("本月新发现风险线索（按行业领域）", "私募基金、证券期货等", "近6个月新发现风险线索",
+                  "12月", "5月"):  # fmt: skip
+        assert words in flat, words
+    if os.environ.get("FANGFEI_SCREENSHOTS") == "1" and db.get_bind().dialect.name == "sqlite":
+        subprocess.run([PDFTOPPM, "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile",
+                        str(pdf), str(SCREENSHOTS / "report-monthly")], check=True)  # fmt: skip

@@ -197,16 +197,20 @@ def counts_by_township(db: Session, *, actor: Actor) -> list[tuple[str, int]]:
     return [(str(name), int(n)) for name, n in db.execute(stmt)]
 
 
-def counts_by_month(db: Session, *, actor: Actor, months: int = 12) -> list[tuple[str, int]]:
-    """Leads discovered per month over the last ``months`` months, oldest first."""
+def counts_by_month(
+    db: Session, *, actor: Actor, months: int = 12, until: date | None = None
+) -> list[tuple[str, int]]:
+    """Leads discovered per month over the ``months`` months up to ``until``'s month (this
+    month by default), oldest first."""
     policy.ensure(db, actor, "lead.view")
-    today = date.today()
-    start_index = today.year * 12 + today.month - months
+    until = until or date.today()
+    start_index = until.year * 12 + until.month - months
     start = date(start_index // 12, start_index % 12 + 1, 1)
+    end = date(until.year + until.month // 12, until.month % 12 + 1, 1)
     year, month = extract("year", Lead.discovered_on), extract("month", Lead.discovered_on)
     stmt = (
         filtered(actor, LeadFilter())
-        .where(Lead.discovered_on >= start)
+        .where(Lead.discovered_on >= start, Lead.discovered_on < end)
         .with_only_columns(year, month, func.count())
         .group_by(year, month)
         .order_by(None)

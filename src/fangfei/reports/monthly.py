@@ -3,7 +3,9 @@
 The figures are filled from the month's records — leads by domain and source, the counts of
 Attachment 1 for the month (one source of truth for every number), open and overdue leads — and
 the prose sections (存在的问题, 工作建议) are left for the officer, with the facts that call for
-them listed as prompts. The document is a Word file in the style of the case documents.
+them listed as prompts. Two charts are drawn in the document (the month's leads by domain, the
+last six months' leads), editable in Word. The document is a Word file in the style of the case
+documents.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import docx
 from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
-from sqlalchemy import func, select
+from sqlalchemy import Subquery, func, select
 from sqlalchemy.orm import Session
 
 from fangfei.auth import policy
@@ -24,13 +26,14 @@ from fangfei.auth.roles import Actor
 from fangfei.cases.doc_templates import OFFICE_SUFFIX, set_east_asian_font
 from fangfei.leads.models import Lead
 from fangfei.leads.schemas import LeadFilter
-from fangfei.leads.service import filtered, overdue_clause
+from fangfei.leads.service import counts_by_month, filtered, overdue_clause
 from fangfei.leads.workflow import OPEN_STATUSES
 from fangfei.reference import service as reference
-from fangfei.reports import attachment1
+from fangfei.reports import attachment1, docx_charts
 from fangfei.reports.case_tables import wan_yuan
 from fangfei.reports.national import month_bounds
 
+TREND_MONTHS = 6
 SECTIONS = (
     "一、金融风险监测情况",
     "二、采取的措施",
@@ -51,8 +54,12 @@ def _add(document: Document, text: str, *, heading: bool = False, title: bool = 
         paragraph.paragraph_format.first_line_indent = Pt(32)
 
 
+def _month_leads(actor: Actor, first: date, last: date) -> Subquery:
+    return filtered(actor, LeadFilter()).where(Lead.discovered_on.between(first, last)).subquery()
+
+
 def _lead_facts(db: Session, actor: Actor, first: date, last: date) -> list[str]:
-    month = filtered(actor, LeadFilter()).where(Lead.discovered_on.between(first, last)).subquery()
+    month = _month_leads(actor, first, last)
     total, amount, people = db.execute(
         select(func.count(), func.sum(month.c.amount_yuan), func.sum(month.c.people_count))
     ).one()
@@ -71,6 +78,33 @@ def _lead_facts(db: Session, actor: Actor, first: date, last: date) -> list[str]
             f"{label}：" + "；".join(f"{names.get(code, code)} {n} 条" for code, n in rows) + "。"
         )
     return facts
+
+
+def short_domain(name: str) -> str:
+    """A domain's name short enough for a chart label: its first two examples, 等."""
+    parts = name.split("、")
+    return name if len(parts) == 1 else "、".join(parts[:2]) + "等"
+
+
+def _domain_chart(db: Session, actor: Actor, first: date, last: date, doc: Document) -> None:
+    month = _month_leads(actor, first, last)
+    rows = db.execute(select(month.c.domain, func.count()).group_by(month.c.domain))
+    counts: dict[str, int] = {code: n for code, n in rows}
+    domains = reference.items(db, "industry_domain")
+    docx_charts.add_bar_chart(
+        doc, title="本月新发现风险线索（按行业领域）", series="线索（条）",
+        categories=[short_domain(d.name) for d in domains],
+        values=[int(counts.get(d.code, 0)) for d in domains],
+    )  # fmt: skip
+
+
+def _trend_chart(db: Session, actor: Actor, last: date, doc: Document) -> None:
+    months = counts_by_month(db, actor=actor, months=TREND_MONTHS, until=last)
+    docx_charts.add_bar_chart(
+        doc, title=f"近 {TREND_MONTHS} 个月新发现风险线索", series="线索（条）",
+        categories=[f"{int(m[5:])}月" for m, _ in months], values=[n for _, n in months],
+        horizontal=False, height_mm=60,
+    )  # fmt: skip
 
 
 def _prompts(db: Session, actor: Actor, today: date, table: attachment1.Table) -> list[str]:
@@ -101,6 +135,7 @@ def document(db: Session, *, actor: Actor, month: str, today: date) -> bytes:
     _add(doc, SECTIONS[0], heading=True)
     for fact in _lead_facts(db, actor, first, last):
         _add(doc, fact)
+    _domain_chart(db, actor, first, last, doc)
     _add(doc, SECTIONS[1], heading=True)
     done = [f"{' / '.join(p for p in leaf[1:] if p)} {value}"
             for leaf, value in zip(attachment1.LEAVES, table.total, strict=True)
@@ -112,6 +147,7 @@ def document(db: Session, *, actor: Actor, month: str, today: date) -> bytes:
     _add(doc, SECTIONS[3], heading=True)
     _add(doc, "（请承办人填写下月工作建议）")
     _add(doc, SECTIONS[4], heading=True)
+    _trend_chart(db, actor, last, doc)
     grid = doc.add_table(rows=1, cols=2)
     grid.style = "Table Grid"
     grid.rows[0].cells[0].text, grid.rows[0].cells[1].text = "项目", "本月（合计）"
