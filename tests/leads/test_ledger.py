@@ -109,12 +109,13 @@ def test_amounts_are_in_ten_thousands_of_yuan_with_two_decimals() -> None:
 def test_the_ledger_page_and_file_are_for_the_office_and_leaders(
     client: TestClient, county: County, db: Session, cipher: FieldCipher
 ) -> None:
-    _judged(db, county, cipher)
+    lead_id = _judged(db, county, cipher)
     db.commit()
     log_in(client, "leader")
     page = client.get("/ledger?layout=a6")
     assert page.status_code == 200
     assert "以保本理财名义吸收资金" in page.text and "王秀英" not in page.text
+    assert f'<a href="/leads/{lead_id}" title="打开这条线索">1</a>' in page.text  # each row's lead
     a6 = load_workbook(BytesIO(client.get("/ledger/export.xlsx?layout=a6").content)).active
     assert a6 is not None
     assert list(a6.iter_rows(min_row=3, values_only=True)) == [
@@ -145,4 +146,7 @@ def test_the_ledger_page_goes_page_by_page_and_keeps_numbering(
     first = client.get("/ledger?layout=a6").text
     assert "第一家" in first and "第二家" not in first and 'data-testid="ledger-next"' in first
     second = client.get("/ledger?layout=a6&page=2").text
-    assert "<td>2</td><td>第二家</td>" in second and 'data-testid="ledger-next"' not in second
+    assert (
+        'title="打开这条线索">2</a></td><td>第二家</td>' in second
+        and 'data-testid="ledger-next"' not in second
+    )

@@ -46,9 +46,10 @@ def ledger_view(
         "layout": layout,
         "filters": filters,
         "columns": ledger.A2_COLUMNS if layout == "a2" else ledger.A6_COLUMNS,
-        "groups": [(title, [ledger.a2_row(lead, names) for lead in members])
+        # each row with its lead, which the row's number links to
+        "groups": [(title, [(lead.id, ledger.a2_row(lead, names)) for lead in members])
                    for title, members in ledger.grouped(db, leads)] if layout == "a2" else [],
-        "rows": [ledger.a6_row(lead, names) for lead in leads] if layout == "a6" else [],
+        "rows": [(lead.id, ledger.a6_row(lead, names)) for lead in leads] if layout == "a6" else [],
         "domains": reference.items(db, "industry_domain"),
         "jurisdictions": reference.jurisdictions(db, under_path=actor.jurisdiction_path),
         "query": str(request.url.query),
