@@ -16,6 +16,7 @@ from fangfei.auth.models import User
 from fangfei.auth.roles import Actor
 from fangfei.db import unit_of_work
 from fangfei.errors import FangfeiError, unauthenticated
+from fangfei.monitoring.store import BankStore
 from fangfei.security.crypto import FieldCipher
 
 CSRF_FIELD = "csrf_token"
@@ -108,3 +109,11 @@ def get_cipher(request: Request) -> FieldCipher:
 
 ActorDep = Annotated[Actor, Depends(current_actor)]
 CipherDep = Annotated[FieldCipher, Depends(get_cipher)]
+
+
+def bank_store(request: Request) -> BankStore:
+    """The installation's bank data, for reading."""
+    return BankStore.of(request.app.state.settings.resolved_home)
+
+
+BankStoreDep = Annotated[BankStore, Depends(bank_store)]

@@ -31,6 +31,8 @@ from fangfei.leads import ledger_pages
 from fangfei.leads import pages as lead_pages
 from fangfei.leads import public as lead_public
 from fangfei.leads import views as lead_views
+from fangfei.monitoring import pages as monitoring_pages
+from fangfei.monitoring import views as monitoring_views
 from fangfei.reference import pages as reference_pages
 from fangfei.reference import views as reference_views
 from fangfei.refunds import pages as refund_pages
@@ -130,6 +132,7 @@ def create_app(
         report_views.router,
         refund_views.router,
         activity_views.router,
+        monitoring_views.router,
     ):
         app.include_router(api, prefix=API_PREFIX)
     for pages in (
@@ -147,6 +150,7 @@ def create_app(
         template_pages.router,
         refund_pages.router,
         activity_pages.router,
+        monitoring_pages.router,
     ):
         app.include_router(pages)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -6,6 +6,7 @@ from fangfei.auth import models as auth_models
 from fangfei.cases import models as case_models
 from fangfei.entities import models as entity_models
 from fangfei.leads import models as lead_models
+from fangfei.monitoring import models as monitoring_models
 from fangfei.reference import models as reference_models
 from fangfei.refunds import models as refund_models
 from fangfei.reports import models as report_models
@@ -18,6 +19,7 @@ __all__ = [
     "case_models",
     "entity_models",
     "lead_models",
+    "monitoring_models",
     "reference_models",
     "refund_models",
     "report_models",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -24,6 +25,7 @@ from fangfei.cases.models import Case, CaseDocument, CaseMeasure, CasePlace
 from fangfei.cases.workflow import CRIMINAL_LABELS, FINAL_STAGES, STAGE_LABELS
 from fangfei.cli import app
 from fangfei.config import get_settings
+from fangfei.db import unit_of_work
 from fangfei.demo.cases import JOURNEYS
 from fangfei.demo.county import (
     COUNTY_CODE,
@@ -39,10 +41,12 @@ from fangfei.entities.models import BankAccount, Enterprise, Entity, ImportBatch
 from fangfei.errors import FangfeiError
 from fangfei.leads.models import Lead, LeadEvent
 from fangfei.leads.workflow import STATUS_LABELS
+from fangfei.monitoring.models import MonitorAlert
 from fangfei.reference import service as reference
 from fangfei.reference.models import Jurisdiction
 from fangfei.refunds import figures, register, rounds
 from fangfei.reports import attachment1, case_tables, parts
+from fangfei.runtime import open_runtime
 from fangfei.security.crypto import FieldCipher
 from tests.county import County
 
@@ -199,6 +203,12 @@ def test_cli_loads_once_and_if_empty_leaves_it_alone(home: Path) -> None:
     loaded = runner.invoke(app, ["demo", "--if-empty", *sizes])
     assert loaded.exit_code == 0, loaded.output
     assert "chufei" in loaded.output and "http://127.0.0.1:8000" in loaded.output
+    assert re.search(r"近6个月的银行流水和资金监测预警\d+条", "".join(loaded.output.split()))
+    with unit_of_work(open_runtime().sessions) as db:
+        alerts = db.scalars(select(MonitorAlert)).all()
+    typologies = {t for a in alerts for t in a.typologies}
+    assert {"collection", "payout", "lending"} <= typologies
+    assert any(a.bank == RURAL_BANK for a in alerts)  # the demo analyst yinhang has some to open
     again = runner.invoke(app, ["demo", "--if-empty", *sizes])
     assert again.exit_code == 0 and "未载入演示数据" in again.output and "yinhang" in again.output
     refused = runner.invoke(app, ["demo", *sizes])

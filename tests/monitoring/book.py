@@ -38,12 +38,14 @@ class Book:
     accounts: dict[str, list[str]] = field(default_factory=dict)
     lines: list[list[str]] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
+    bank: str = BANK
 
     def account(
-        self, account_id: str, name: str, kind: str = "individual", opened: str = "2020-01-01"
-    ) -> str:
+        self, account_id: str, name: str, kind: str = "individual", opened: str = "2020-01-01",
+        holder_id: str = "",
+    ) -> str:  # fmt: skip
         """Open an account in the data."""
-        self.accounts[account_id] = [account_id, BANK, name, kind, "", opened]
+        self.accounts[account_id] = [account_id, self.bank, name, kind, holder_id, opened]
         self.names[account_id] = name
         return account_id
 
@@ -71,7 +73,7 @@ class Book:
         self.lines.append(
             [
                 txn,
-                BANK,
+                self.bank,
                 account,
                 direction,
                 f"{yuan:.2f}",

@@ -63,6 +63,8 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A private FANGFEI_HOME for code that reads the settings."""
     path = tmp_path / "home"
     monkeypatch.setenv("FANGFEI_HOME", str(path))
+    monkeypatch.setenv("FANGFEI_ENV", "development")
+    monkeypatch.delenv("FANGFEI_DATABASE_URL", raising=False)
     get_settings.cache_clear()
     yield path
     get_settings.cache_clear()

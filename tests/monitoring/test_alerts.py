@@ -1,12 +1,11 @@
-"""Scoring and storing alerts: evidence, explanation, and reruns that never duplicate."""
+"""Scoring alerts: evidence and explanation (storing them: test_triage)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from fangfei.monitoring.alerts import Alert, AlertStore, alert_key
+from fangfei.monitoring.alerts import Alert, alert_key
 from fangfei.monitoring.engines import Engine
 from fangfei.monitoring.runner import Window, run_store
 from fangfei.monitoring.scenarios.spec import SHIPPED, load_pack
@@ -40,20 +39,3 @@ def test_only_full_strength_shapes_alert_and_carry_their_evidence(
     assert figures["mean_rate"].value == 0.02
     assert "疑似集资返利账户" in payout.explanation and "2.00%" in payout.explanation
     assert payout.alert_id == alert_key("测试银行", "S2Q", YEAR.start, YEAR.end)
-
-
-def test_reruns_replace_instead_of_duplicating(tmp_path: Path, duckdb_engine: Engine) -> None:
-    alerts = _alerts(tmp_path, duckdb_engine)
-    store = AlertStore(tmp_path / "home")
-
-    first = store.save(alerts)
-    second = store.save(alerts)
-    later = replace(alerts[0], period_start=date(2025, 6, 1), alert_id="other")
-    third = store.save([later])
-
-    assert (first.written, first.replaced) == (3, 0)
-    assert (second.written, second.replaced, second.kept) == (3, 3, 0)
-    assert (third.written, third.replaced, third.kept) == (1, 1, 2)
-    kept = store.load()
-    assert len(kept) == 3 and len({(a.bank, a.account_id) for a in kept}) == 3
-    assert Alert.from_json(later.to_json()) == later

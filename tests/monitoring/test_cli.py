@@ -31,7 +31,7 @@ def run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_import_run_and_list_alerts(home: Path, tmp_path: Path) -> None:
+def test_import_run_and_list_alerts(installed: Path, tmp_path: Path) -> None:
     book = Book()
     for case in (s1, s2, s9):
         case(book)
@@ -48,7 +48,7 @@ def test_import_run_and_list_alerts(home: Path, tmp_path: Path) -> None:
             "monitor", "run", "--engine", "duckdb", "--from", "2025-01-01", "--to", "2025-12-31"
         )
         assert code == 0, output
-    assert "预警 4 条（替换此前同期间的 4 条" in output
+    assert "预警 4 条：新增 0 条，更新同期间的 4 条" in output
 
     code, output = run("monitor", "alerts", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(output)))

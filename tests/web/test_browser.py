@@ -26,7 +26,7 @@ pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 ADMIN_NAV = ["工作台", "筛查工具", "用户管理", "基础数据", "文书模板", "我的账号"]
-WORK_NAV = ["工作台", "风险线索", "主体档案", "筛查工具", "基础数据", "我的账号"]
+WORK_NAV = ["工作台", "风险线索", "资金监测", "主体档案", "筛查工具", "基础数据", "我的账号"]
 CASE_NAV = [
     "工作台",
     "风险线索",
@@ -44,6 +44,7 @@ LEDGER_NAV = [
     "报表",
     "宣传调研",
     "案件处置",
+    "资金监测",
     "主体档案",
     "筛查工具",
     "基础数据",
@@ -71,6 +72,7 @@ NAV_TARGETS = {
     "单位填报": "/reports/parts",
     "宣传调研": "/activities",
     "案件处置": "/cases",
+    "资金监测": "/alerts",
     "主体档案": "/entities",
     "筛查工具": "/screening",
     "用户管理": "/admin/users",

@@ -21,6 +21,7 @@ from fangfei.cases.models import Case, CasePlace
 from fangfei.entities.models import BankAccount, Entity
 from fangfei.errors import forbidden
 from fangfei.leads.models import Lead
+from fangfei.monitoring.models import MonitorAlert
 from fangfei.reference.models import Jurisdiction
 
 ACTION_LABELS = {
@@ -72,6 +73,9 @@ ACTION_LABELS = {
     "refund.pool": "登记涉案资金专户到账",
     "refund.draft": "起草清退批次",
     "refund.approve": "审批清退批次",
+    "alert.view": "查看资金监测预警",
+    "alert.dispose": "研判、排除或移交预警",
+    "alert.record": "保存监测运行的预警",
 }
 
 _CASE_WORK = frozenset(
@@ -117,6 +121,8 @@ GRANTS: dict[Role, frozenset[str]] = {
         "report.sign",
         "report.part",
         "report.review",
+        "alert.view",
+        "alert.dispose",
     },
     Role.DEPARTMENT: _COMMON
     | {"entity.view", "account.view", "lead.view", "lead.create", "lead.work"}
@@ -125,10 +131,11 @@ GRANTS: dict[Role, frozenset[str]] = {
     | {"entity.view", "entity.create", "entity.update", "lead.view", "lead.create", "lead.work"}
     | {"case.view", "case.note", "activity.view", "activity.record", "report.part"},
     Role.BANK_ANALYST: _COMMON
-    | {"entity.view", "account.view", "account.create", "lead.view", "lead.create"},
+    | {"entity.view", "account.view", "account.create", "lead.view", "lead.create"}
+    | {"alert.view", "alert.dispose"},
     Role.LEADER: _COMMON
     | {"entity.view", "account.view", "audit.view", "lead.view", "ledger.view", "ledger.export"}
-    | {"case.view", "refund.view", "activity.view", "report.sign"},
+    | {"case.view", "refund.view", "activity.view", "report.sign", "alert.view"},
     Role.SYSTEM: frozenset(ACTION_LABELS),
 }
 
@@ -205,6 +212,13 @@ def _activity_scope(actor: Actor) -> ColumnElement[bool]:
     return within_jurisdiction(actor, Activity.jurisdiction_id)
 
 
+def _alert_scope(actor: Actor) -> ColumnElement[bool]:
+    """A bank's analyst sees that bank's alerts; the county's offices see every bank's."""
+    if actor.role is Role.BANK_ANALYST:
+        return MonitorAlert.bank == actor.bank if actor.bank else false()
+    return true()
+
+
 def _user_scope(actor: Actor) -> ColumnElement[bool]:
     return within_jurisdiction(actor, User.jurisdiction_id)
 
@@ -224,6 +238,7 @@ SCOPES: dict[str, tuple[type[Any], Callable[[Actor], ColumnElement[bool]]]] = {
     "case": (Case, _case_scope),
     "refund": (Case, _refund_scope),
     "activity": (Activity, _activity_scope),
+    "alert": (MonitorAlert, _alert_scope),
 }
 
 Ts = TypeVarTuple("Ts")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -14,6 +16,8 @@ from fangfei.auth.models import User
 from fangfei.auth.roles import ROLE_LABELS
 from fangfei.cli_support import console, fail
 from fangfei.db import unit_of_work
+from fangfei.demo.bank import MONTHS as DEMO_MONTHS
+from fangfei.demo.bank import load_demo_bank_data
 from fangfei.demo.county import (
     DEFAULT_SEED,
     DEMO_LOGINS,
@@ -52,8 +56,13 @@ def _load(rt: Runtime, seed: int, enterprises: int, persons: int) -> DemoSummary
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done)
 
-        return build_demo(db, actor=rt.actor, cipher=rt.cipher, seed=seed, files_root=rt.settings.files_dir,
-                          enterprises=enterprises, persons=persons, progress=report)  # fmt: skip
+        summary = build_demo(db, actor=rt.actor, cipher=rt.cipher, seed=seed, files_root=rt.settings.files_dir,
+                             enterprises=enterprises, persons=persons, progress=report)  # fmt: skip
+        report("生成并筛查银行流水", 0, 1)
+        alerts = load_demo_bank_data(db, actor=rt.actor, cipher=rt.cipher,
+                                     home=rt.settings.resolved_home, seed=seed, today=date.today())  # fmt: skip
+        report("生成并筛查银行流水", 1, 1)
+        return replace(summary, alerts=alerts.written)
 
 
 def _print_summary(summary: DemoSummary) -> None:
@@ -61,7 +70,8 @@ def _print_summary(summary: DemoSummary) -> None:
         f"[green]示范县演示数据已载入[/green]（种子 {summary.seed}）：乡镇（街道）{summary.townships} 个，"
         f"企业 {summary.enterprises} 家（其中 {summary.flagged_enterprises} 家信用代码有误或缺失），"
         f"个人 {summary.persons} 名（其中 {summary.flagged_persons} 名身份证号码有误或缺失），"
-        f"银行账户 {summary.accounts} 个，风险线索 {summary.leads} 条，案件 {summary.cases} 件（其中一件有 {summary.participants} 名集资参与人的清退登记册）。"
+        f"银行账户 {summary.accounts} 个，风险线索 {summary.leads} 条，案件 {summary.cases} 件（其中一件有 {summary.participants} 名集资参与人的清退登记册），"
+        f"近 {DEMO_MONTHS} 个月的银行流水和资金监测预警 {summary.alerts} 条。"
     )
 
 

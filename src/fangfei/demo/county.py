@@ -157,6 +157,7 @@ class DemoSummary:
     leads: int
     cases: int
     participants: int
+    alerts: int = 0  # fund-flow alerts of the demo bank data (loaded by the command, not here)
     logins: tuple[DemoLogin, ...] = DEMO_LOGINS
 
 

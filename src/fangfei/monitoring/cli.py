@@ -26,20 +26,25 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from sqlalchemy import select
 
 from fangfei.cli_support import console, fail
 from fangfei.config import get_settings
+from fangfei.db import unit_of_work
 from fangfei.errors import FangfeiError, FieldProblem, invalid
-from fangfei.monitoring.alerts import Alert, AlertStore
+from fangfei.monitoring import triage
+from fangfei.monitoring.alerts import Alert
 from fangfei.monitoring.engines import make_engine
 from fangfei.monitoring.generator import Difficulty, Format, GeneratorConfig, generate
 from fangfei.monitoring.importer import ImportResult, import_files
 from fangfei.monitoring.mapping import CANONICAL, load_mapping, parse_mapping, save_mapping
+from fangfei.monitoring.models import MonitorAlert
 from fangfei.monitoring.quality import QualityReport, measure
 from fangfei.monitoring.runner import default_window, run_store
 from fangfei.monitoring.scenarios.spec import load_pack, pack_path
 from fangfei.monitoring.scoring import score_hits
 from fangfei.monitoring.store import BankStore
+from fangfei.runtime import open_runtime
 
 tx_app = typer.Typer(help="银行交易流水：导入、列映射、生成演示数据", no_args_is_help=True)
 mapping_app = typer.Typer(help="各银行导出格式的列映射", no_args_is_help=True)
@@ -244,12 +249,16 @@ def monitor_run(
         finally:
             runner.close()
         alerts = score_hits(hits, pack, window, engine)
-        saved = AlertStore(home).save(alerts)
+        rt = open_runtime()
+        with unit_of_work(rt.sessions) as db:
+            saved = triage.record_run(db, actor=rt.actor, cipher=rt.cipher, store=store,
+                                      alerts=alerts)  # fmt: skip
     except FangfeiError as error:
         raise fail(error) from None
     console.print(f"期间 {window.start} 至 {window.end}，模型版本 {pack.version}，引擎 {engine}")
     console.print(
-        f"预警 {saved.written} 条（替换此前同期间的 {saved.replaced} 条，保留其他期间的 {saved.kept} 条）"
+        f"预警 {len(alerts)} 条：新增 {saved.written} 条，更新同期间的 {saved.updated} 条，"
+        f"覆盖此前重叠期间的待研判预警 {saved.superseded} 条；{saved.linked} 个户主已关联主体档案"
     )
     _print_top(alerts)
 
@@ -267,7 +276,7 @@ def _print_top(alerts: list[Alert], limit: int = 10) -> None:
         console.print(table)
 
 
-def alerts_csv(alerts: list[Alert]) -> str:
+def alerts_csv(alerts: list[MonitorAlert]) -> str:
     """The alert list as CSV text with the documented columns."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -298,14 +307,18 @@ def monitor_alerts(
     try:
         if fmt not in ("csv", "json"):
             raise invalid("--format 只能是 csv 或 json。", [FieldProblem("--format", fmt)])
-        alerts = sorted(AlertStore(_home()).load(), key=lambda a: (-a.score, a.account_id))
+        rt = open_runtime()
+        with unit_of_work(rt.sessions) as db:
+            alerts = list(db.scalars(select(MonitorAlert).where(MonitorAlert.status != "superseded")
+                                     .order_by(MonitorAlert.score.desc(), MonitorAlert.account_id)))  # fmt: skip
+            text = (
+                alerts_csv(alerts)
+                if fmt == "csv"
+                else json.dumps([triage.as_json(a) for a in alerts], ensure_ascii=False, indent=2)
+                + "\n"
+            )
     except FangfeiError as error:
         raise fail(error) from None
-    text = (
-        alerts_csv(alerts)
-        if fmt == "csv"
-        else json.dumps([a.to_json() for a in alerts], ensure_ascii=False, indent=2) + "\n"
-    )
     if out:
         out.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
         console.print(f"已写入 {len(alerts)} 条预警：{escape(str(out))}")

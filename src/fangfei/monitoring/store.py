@@ -34,9 +34,14 @@ class BankStore:
     @classmethod
     def default(cls) -> BankStore:
         """The store under the configured FANGFEI_HOME, with interrupted commits finished."""
-        store = cls(get_settings().resolved_home / "bank")
+        store = cls.of(get_settings().resolved_home)
         store.recover()
         return store
+
+    @classmethod
+    def of(cls, home: Path) -> BankStore:
+        """The store of the installation at ``home``, as it is (for reading)."""
+        return cls(home / "bank")
 
     @property
     def accounts_dir(self) -> Path:

@@ -30,6 +30,7 @@ NAV = [
     ("/reports/parts", "单位填报", "report.part"),
     ("/activities", "宣传调研", "activity.view"),
     ("/cases", "案件处置", "case.view"),
+    ("/alerts", "资金监测", "alert.view"),
     ("/entities", "主体档案", "entity.view"),
     ("/screening", "筛查工具", "screening.use"),
     ("/admin/users", "用户管理", "user.view"),
