@@ -41,6 +41,7 @@ from fangfei.reports import pages as report_pages
 from fangfei.reports import part_pages as report_part_pages
 from fangfei.reports import views as report_views
 from fangfei.screening import pages as screening_pages
+from fangfei.screening import supervision_pages, supervision_views
 from fangfei.screening import views as screening_views
 from fangfei.security.crypto import FieldCipher
 from fangfei.security.keys import load_keys
@@ -133,6 +134,7 @@ def create_app(
         refund_views.router,
         activity_views.router,
         monitoring_views.router,
+        supervision_views.router,
     ):
         app.include_router(api, prefix=API_PREFIX)
     for pages in (
@@ -151,6 +153,7 @@ def create_app(
         refund_pages.router,
         activity_pages.router,
         monitoring_pages.router,
+        supervision_pages.router,
     ):
         app.include_router(pages)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

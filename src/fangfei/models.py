@@ -10,6 +10,7 @@ from fangfei.monitoring import models as monitoring_models
 from fangfei.reference import models as reference_models
 from fangfei.refunds import models as refund_models
 from fangfei.reports import models as report_models
+from fangfei.screening import models as screening_models
 from fangfei.workdays import models as workday_models
 
 __all__ = [
@@ -23,5 +24,6 @@ __all__ = [
     "reference_models",
     "refund_models",
     "report_models",
+    "screening_models",
     "workday_models",
 ]

@@ -23,6 +23,7 @@ from fangfei.db import make_engine
 from fangfei.entities import importer
 from fangfei.entities.models import Enterprise, Entity, ImportBatch
 from fangfei.errors import FangfeiError, FieldProblem
+from fangfei.screening.models import ScreeningRun
 from tests.conftest import SYSTEM
 from tests.county import County
 from tests.entities.registry import (
@@ -142,6 +143,8 @@ def test_an_import_writes_one_batch_and_one_audit_row(
         "sha256": batch.sha256,
         "rows": 4,
         "flagged": 2,
+        "screening_run": db.scalars(select(ScreeningRun.id)).one(),
+        "supervised": 0,
     }
 
 

@@ -76,6 +76,7 @@ ACTION_LABELS = {
     "alert.view": "查看资金监测预警",
     "alert.dispose": "研判、排除或移交预警",
     "alert.record": "保存监测运行的预警",
+    "supervision.manage": "维护重点监管对象名单",
 }
 
 _CASE_WORK = frozenset(
@@ -123,6 +124,7 @@ GRANTS: dict[Role, frozenset[str]] = {
         "report.review",
         "alert.view",
         "alert.dispose",
+        "supervision.manage",
     },
     Role.DEPARTMENT: _COMMON
     | {"entity.view", "account.view", "lead.view", "lead.create", "lead.work"}

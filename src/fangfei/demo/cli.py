@@ -70,7 +70,7 @@ def _print_summary(summary: DemoSummary) -> None:
         f"[green]示范县演示数据已载入[/green]（种子 {summary.seed}）：乡镇（街道）{summary.townships} 个，"
         f"企业 {summary.enterprises} 家（其中 {summary.flagged_enterprises} 家信用代码有误或缺失），"
         f"个人 {summary.persons} 名（其中 {summary.flagged_persons} 名身份证号码有误或缺失），"
-        f"银行账户 {summary.accounts} 个，风险线索 {summary.leads} 条，案件 {summary.cases} 件（其中一件有 {summary.participants} 名集资参与人的清退登记册），"
+        f"其中 {summary.supervised} 家按名称、经营范围列入重点监管对象，银行账户 {summary.accounts} 个，风险线索 {summary.leads} 条，案件 {summary.cases} 件（其中一件有 {summary.participants} 名集资参与人的清退登记册），"
         f"近 {DEMO_MONTHS} 个月的银行流水和资金监测预警 {summary.alerts} 条。"
     )
 

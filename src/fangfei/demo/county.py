@@ -38,6 +38,7 @@ from fangfei.entities.service import person_key_fields
 from fangfei.errors import conflict
 from fangfei.reference import service as reference
 from fangfei.reference.models import Jurisdiction
+from fangfei.screening import supervision
 from fangfei.security.crypto import FieldCipher
 
 Progress = Callable[[str, int, int], None]
@@ -157,6 +158,7 @@ class DemoSummary:
     leads: int
     cases: int
     participants: int
+    supervised: int = 0  # enterprises their names put on the key-supervision list
     alerts: int = 0  # fund-flow alerts of the demo bank data (loaded by the command, not here)
     logins: tuple[DemoLogin, ...] = DEMO_LOGINS
 
@@ -446,6 +448,9 @@ def build_demo(
         db, draw, actor, cipher, townships, seed, (enterprises, persons), progress
     )
     accounts = _load_accounts(db, draw, loaded, progress)
+    screened = supervision.screen_batch(db, actor=actor, batch_id=loaded.batch.id,
+                                        input_name="示范县企业名录",
+                                        input_sha256=loaded.batch.sha256)  # fmt: skip
     _create_users(db, actor, (county, townships[0]), progress)
     _tick(progress, "登记风险线索", 0, 1)
     today = today or date.today()
@@ -461,7 +466,7 @@ def build_demo(
         persons=persons, flagged_enterprises=loaded.flagged(loaded.enterprises),
         flagged_persons=loaded.flagged(loaded.persons), accounts=accounts,
         import_batch_id=loaded.batch.id, dataset_sha256=loaded.batch.sha256, leads=leads,
-        cases=cases, participants=participants,
+        cases=cases, participants=participants, supervised=screened.flagged,
     )  # fmt: skip
     detail = {k: v for k, v in vars(summary).items() if k != "logins"}
     detail["users"] = [login.username for login in DEMO_LOGINS]

@@ -42,6 +42,10 @@ def _print_result(result: importer.ImportResult) -> None:
         console.print(f"  - {escape(str(problem))}", soft_wrap=True)
     if flagged > FLAGGED_SHOWN:
         console.print(f"  …… 另有 {flagged - FLAGGED_SHOWN} 行待核，可在主体列表中按证照状态筛选")
+    if result.supervised:
+        console.print(
+            f"名称、经营范围筛查：{result.supervised} 家列入重点监管对象（见“筛查工具 · 重点监管对象”）"
+        )
     for note in result.notes:
         console.print(f"提示：{escape(note)}")
 

@@ -29,6 +29,7 @@ from fangfei.entities.identifiers import KeyCheck, check_uscc
 from fangfei.entities.models import Enterprise, Entity, ImportBatch
 from fangfei.errors import FangfeiError, FieldProblem, conflict, invalid
 from fangfei.reference import service as reference
+from fangfei.screening import supervision
 from fangfei.tables import (
     CellRejected,
     Cells,
@@ -86,6 +87,7 @@ class ImportResult:
     imported: int
     flagged: list[FieldProblem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    supervised: int = 0  # enterprises the screening of the import put on the key-supervision list
 
 
 class _Row(NamedTuple):
@@ -497,11 +499,15 @@ def _write(db: Session, *, actor: Actor, path: Path, checker: _Checker, kind: st
         raise conflict(
             "导入期间有其他用户登记了文件中的统一社会信用代码，未导入任何数据。请重新导入。"
         ) from exc
+    run = supervision.screen_batch(db, actor=actor, batch_id=batch.id, input_name=batch.filename,
+                                   input_sha256=sha256)  # fmt: skip
     detail: dict[str, Any] = {
         "filename": batch.filename,
         "sha256": sha256,
         "rows": batch.row_count,
         "flagged": len(checker.flagged),
+        "screening_run": run.id,
+        "supervised": run.flagged,
     }
     audit.record(
         db,
@@ -511,4 +517,5 @@ def _write(db: Session, *, actor: Actor, path: Path, checker: _Checker, kind: st
         object_id=batch.id,
         detail=detail,
     )
-    return ImportResult(batch.id, batch.row_count, checker.flagged, _notes(kind, checker))
+    return ImportResult(batch.id, batch.row_count, checker.flagged, _notes(kind, checker),
+                        run.flagged)  # fmt: skip

@@ -19,6 +19,7 @@ from fangfei.errors import FangfeiError, FieldProblem, form_invalid, invalid
 from fangfei.leads import service as leads
 from fangfei.leads.workflow import STATUS_LABELS
 from fangfei.reference import service as reference
+from fangfei.screening import supervision
 from fangfei.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -112,6 +113,7 @@ def _detail_context(db: SessionDep, actor: ActorDep, entity: Entity) -> dict[str
         "jurisdiction": entity.jurisdiction,
         "licence_names": reference.names(db, "licence_type"),
         "status_names": reference.names(db, "enterprise_status"),
+        "supervised": supervision.current(db, entity.id),
     }
 
 

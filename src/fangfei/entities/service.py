@@ -22,9 +22,13 @@ from fangfei.errors import FieldProblem, conflict, invalid, not_found
 from fangfei.paging import Page, paginate
 from fangfei.reference import service as reference
 from fangfei.reference.models import Jurisdiction
+from fangfei.screening import supervision
 from fangfei.security.crypto import FieldCipher
 
 AnyEntity = with_polymorphic(Entity, [Enterprise, Person])
+
+
+SCREENED_FIELDS = {"name", "business_scope", "licence_type"}  # a change of these is screened again
 
 
 def _check_licence(db: Session, licence_type: str) -> None:
@@ -62,6 +66,7 @@ def create_enterprise(db: Session, *, actor: Actor, data: EnterpriseCreate) -> E
             "key_status": key.status,
         },
     )
+    supervision.screen_entity(db, actor=actor, enterprise=enterprise)
     return enterprise
 
 
@@ -187,6 +192,8 @@ def update(db: Session, *, actor: Actor, entity_id: int, data: EntityUpdate) -> 
             object_id=entity.id,
             detail=diff,
         )
+        if isinstance(entity, Enterprise) and diff.keys() & SCREENED_FIELDS:
+            supervision.screen_entity(db, actor=actor, enterprise=entity)
     return entity
 
 

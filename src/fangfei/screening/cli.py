@@ -16,7 +16,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from fangfei.cli_support import console, fail
+from fangfei.db import unit_of_work
 from fangfei.errors import FangfeiError, FieldProblem, invalid
+from fangfei.runtime import open_runtime
+from fangfei.screening import supervision
 from fangfei.screening.documents import Skipped, read_documents
 from fangfei.screening.lenders import tally_lenders
 from fangfei.screening.lexicon import name_lexicon
@@ -94,6 +97,12 @@ def names(
     regional: Annotated[
         bool, typer.Option("--regional/--no-regional", help="是否包括北京条例增加的地方金融字样")
     ] = True,
+    record: Annotated[
+        bool,
+        typer.Option(
+            "--record", help="在本系统数据库中记录本次筛查（文件和词表的校验值、行数、命中数）"
+        ),
+    ] = False,
 ) -> None:
     """Screen every enterprise of a registry file."""
     screener = default_screener(regional=regional)
@@ -105,9 +114,35 @@ def names(
             check_out_path(registry, out)
             with hit_writer(out) as writer:
                 summary = screen_registry(registry, screener, writer)
+        _print_names_summary(summary, time.perf_counter() - started, out)
+        if record:
+            rt = open_runtime()
+            with unit_of_work(rt.sessions) as db:
+                run = supervision.record_file_run(db, actor=rt.actor, path=registry,
+                                                  rows=summary.rows, flagged=summary.flagged)  # fmt: skip
+                console.print(f"已记录筛查 {run.id}（文件 sha256 {run.input_sha256[:12]}…）")
     except FangfeiError as error:
         raise fail(error) from None
-    _print_names_summary(summary, time.perf_counter() - started, out)
+
+
+@app.command(
+    "entities",
+    help="按名称和经营范围字样重新筛查全部已登记企业（如词表更新后），更新重点监管对象名单并记录本次筛查。",
+)
+def entities() -> None:
+    """Screen every registered enterprise again and bring the key-supervision list up to date."""
+    rt = open_runtime()
+    try:
+        with unit_of_work(rt.sessions) as db:
+            done = supervision.screen_all(db, actor=rt.actor)
+            console.print(
+                f"筛查已登记企业 {done.run.rows} 家（词表版本 {done.run.lexicon_version}）："
+                f"新列入 {done.listed} 家，移出 {done.unlisted} 家，名单现有 {done.run.flagged} 家；"
+                f"筛查记录 {done.run.id}，输入校验值 {done.run.input_sha256[:12]}…",
+                highlight=False, soft_wrap=True,
+            )  # fmt: skip
+    except FangfeiError as error:
+        raise fail(error) from None
 
 
 # --- texts ------------------------------------------------------------------------------------

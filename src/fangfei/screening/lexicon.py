@@ -7,6 +7,7 @@ refused with a message naming the entry, so a typo cannot silently switch a rule
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,6 +24,12 @@ ALL_WORDS = "*"
 
 def _broken(name: str, where: str, reason: str) -> FangfeiError:
     return invalid(f"筛查词表 {name} 有误：{where}{reason}。", [FieldProblem(where, reason)])
+
+
+def data_sha256(name: str) -> str:
+    """The sha256 of one shipped data file, as read (recorded with each screening run)."""
+    raw = resources.files("fangfei.screening").joinpath("data", name).read_bytes()
+    return hashlib.sha256(raw).hexdigest()
 
 
 def load_yaml(name: str) -> dict[str, Any]:
