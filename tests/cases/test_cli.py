@@ -15,6 +15,7 @@ from fangfei.cases import measures
 from fangfei.cases.doc_templates import default_template
 from fangfei.cases.schemas import MeasureIn
 from fangfei.cli import app as fangfei_app
+from fangfei.clock import local_today
 from fangfei.db import unit_of_work
 from fangfei.runtime import open_runtime
 from fangfei.security.crypto import FieldCipher
@@ -58,7 +59,7 @@ def test_list_and_show(number: str) -> None:
     assert lines[1] == "阶段：待受理；处置路径：行政"
     assert "处置措施：2025-09-15 责令整改 东城鑫盛 示处非整〔2025〕3号" in lines
     assert "期限：整改期满 2025-10-31 已逾期 — 东城鑫盛：30 个工作日内整改" in lines
-    assert any(line.startswith(f"{date.today().isoformat()} 新建案件") for line in lines)
+    assert any(line.startswith(f"{local_today().isoformat()} 新建案件") for line in lines)
     code, out = run("show", "AJ1999-000001")
     assert code == 2 and "错误" in out
 

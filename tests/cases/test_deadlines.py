@@ -13,6 +13,7 @@ from fangfei.auth.roles import system_actor
 from fangfei.cases import deadlines, measures, procedure, service
 from fangfei.cases.models import Case
 from fangfei.cases.schemas import CaseFilter, MeasureIn, StepIn
+from fangfei.clock import local_today
 from fangfei.security.crypto import FieldCipher
 from fangfei.workdays import holidays
 from fangfei.workdays import service as workdays
@@ -85,7 +86,7 @@ def test_monthly_update_and_the_overdue_list(
 ) -> None:
     case = open_case(db, county, cipher, amount_yuan=Decimal("1000"))
     office = actor_of(county.users["office"])
-    today = date.today()
+    today = local_today()
     assert [d.kind for d in deadlines.due_soon(db, actor=office, today=today, days=400)] == [
         "national_update"
     ]

@@ -16,6 +16,7 @@ from fangfei.audit.models import AuditEvent
 from fangfei.cases import documents, measures, procedure, service
 from fangfei.cases.models import Case, CaseDocument
 from fangfei.cases.schemas import CaseOpen, CaseUpdate, MeasureIn, StepIn
+from fangfei.clock import local_today
 from fangfei.errors import FangfeiError
 from fangfei.security.crypto import FieldCipher
 from tests.cases.helpers import judged_lead, open_case
@@ -57,7 +58,7 @@ def test_a_judged_lead_becomes_a_case(db: Session, county: County, cipher: Field
     case = open_case(db, county, cipher)
     lead = service.leads_of(db, case)[0]
     assert (lead.status, lead.case_id) == ("transferred", case.id)
-    assert case.number == f"AJ{date.today().year}-000001"
+    assert case.number == f"AJ{local_today().year}-000001"
     assert (case.name, case.stage, case.path) == (
         "东城鑫盛财富管理有限公司涉嫌非法集资案",
         "received",

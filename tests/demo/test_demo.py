@@ -24,6 +24,7 @@ from fangfei.cases import deadlines, documents
 from fangfei.cases.models import Case, CaseDocument, CaseMeasure, CasePlace
 from fangfei.cases.workflow import CRIMINAL_LABELS, FINAL_STAGES, STAGE_LABELS
 from fangfei.cli import app
+from fangfei.clock import local_today
 from fangfei.config import get_settings
 from fangfei.db import unit_of_work
 from fangfei.demo.cases import JOURNEYS
@@ -230,7 +231,7 @@ def test_the_demo_leads_cover_every_status_channel_source_and_some_are_overdue(
     assert {lead.status for lead in leads} == set(STATUS_LABELS)
     assert {lead.source for lead in leads} == {"public_report", "self_discovered", "joint_meeting"}
     assert len({lead.domain for lead in leads}) == 6
-    today = date.today()
+    today = local_today()
     overdue = [
         lead for lead in leads
         if lead.status in ("assigned", "verifying") and lead.due_on and lead.due_on < today
@@ -251,7 +252,7 @@ def test_the_demo_cases_reach_every_stage_of_both_tracks(db: Session, cipher: Fi
     assert {c.criminal_stage for c in cases} - {None} == set(CRIMINAL_LABELS)
     kinds = {m.kind for m in db.scalars(select(CaseMeasure))}
     assert kinds == {"risk_notice", "warning_interview", "rectification_order", "fine"}
-    today = date.today()
+    today = local_today()
     overdue = deadlines.overdue_case_ids(db, actor=ACTOR, today=today)
     assert overdue and all(db.get(Case, i).stage not in FINAL_STAGES for i in overdue)  # type: ignore[union-attr]
     assert any(c.over_100m and c.supervised_nationally for c in cases)

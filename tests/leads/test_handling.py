@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from fangfei.audit.models import AuditEvent
 from fangfei.cases import service as cases
 from fangfei.cases.schemas import CaseOpen
+from fangfei.clock import local_today
 from fangfei.errors import FangfeiError
 from fangfei.leads import handling
 from fangfei.leads.models import Lead, LeadEvent
@@ -84,7 +85,7 @@ def test_assignment_sets_a_deadline_in_chinese_working_days(
     db: Session, county: County, cipher: FieldCipher
 ) -> None:
     lead = _assign_to_market(db, county, make_lead(db, county, cipher))
-    due = workdays.add_workdays(db, date.today(), 15)
+    due = workdays.add_workdays(db, local_today(), 15)
     assert (lead.status, lead.due_on, lead.due_provisional) == (
         "assigned",
         due.date,

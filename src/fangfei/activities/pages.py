@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -12,6 +11,7 @@ from fangfei.activities import service
 from fangfei.activities.service import ActivityIn
 from fangfei.auth import policy
 from fangfei.auth.roles import Actor
+from fangfei.clock import local_today
 from fangfei.deps import ActorDep, SessionDep
 from fangfei.errors import FangfeiError, form_model
 from fangfei.reference import service as reference
@@ -26,7 +26,7 @@ def _context(db: SessionDep, actor: Actor, period: str | None) -> dict[str, Any]
     return {
         "items": service.list_for(db, actor=actor, period=period), "period": period or "",
         "kind_labels": service.KIND_LABELS, "counts": service.COUNTS,
-        "places": {j.id: j.name for j in places}, "today": date.today(),
+        "places": {j.id: j.name for j in places}, "today": local_today(),
         "choices": [j for j in places if actor.jurisdiction_path and j.path.startswith(actor.jurisdiction_path)],
     }  # fmt: skip
 

@@ -12,6 +12,7 @@ from fangfei.activities.models import Activity
 from fangfei.audit import service as audit
 from fangfei.auth import policy
 from fangfei.auth.roles import Actor
+from fangfei.clock import local_today
 from fangfei.db import utcnow
 from fangfei.errors import FieldProblem, invalid, not_found
 from fangfei.leads.service import period_bounds
@@ -66,7 +67,7 @@ def _problems(data: ActivityIn, today: date) -> list[FieldProblem]:
 def record(db: Session, *, actor: Actor, data: ActivityIn, today: date | None = None) -> Activity:
     """Record an activity in the actor's jurisdiction (or a place below it)."""
     policy.ensure(db, actor, "activity.record")
-    problems = _problems(data, today or date.today())
+    problems = _problems(data, today or local_today())
     if problems:
         raise invalid(f"{KIND_LABELS[data.kind]}记录有误，未保存。", problems)
     place = data.jurisdiction_id or actor.jurisdiction_id

@@ -15,6 +15,7 @@ from fangfei.cases import deadlines, documents, measures, service, workflow
 from fangfei.cases.models import Case
 from fangfei.cases.schemas import CaseFilter
 from fangfei.cli_support import console, fail
+from fangfei.clock import local_today
 from fangfei.db import unit_of_work
 from fangfei.errors import FangfeiError, FieldProblem, invalid
 from fangfei.reference import service as reference
@@ -102,7 +103,7 @@ def list_cases(
         if stage is not None and stage not in workflow.STAGE_LABELS:
             raise invalid("阶段有误。", [FieldProblem("stage", f"没有“{stage}”这个阶段")])
         with unit_of_work(rt.sessions) as db:
-            today = date.today()
+            today = local_today()
             ids = deadlines.overdue_case_ids(db, actor=rt.actor, today=today) if overdue else None
             page = service.list_for(db, actor=rt.actor, filters=filters,
                                     cutoff=rt.settings.campaign_cutoff, overdue_ids=ids)  # fmt: skip
@@ -134,7 +135,7 @@ def show_case(number: NumberArgument) -> None:
 
 
 def _print_case(db: Session, rt: Runtime, case: Case) -> None:
-    today = date.today()
+    today = local_today()
     _say(f"{case.number} {escape(case.name)}（{service.KIND_LABELS[case.kind]}）")
     _say(f"阶段：{_stage_text(case)}；处置路径：{service.PATH_LABELS[case.path]}")
     _say(f"主办地：{case.jurisdiction.name}")
@@ -172,7 +173,7 @@ def list_deadlines(
 ) -> None:
     """到期提醒 on the terminal."""
     rt = open_runtime()
-    today = date.today()
+    today = local_today()
     with unit_of_work(rt.sessions) as db:
         found = deadlines.due_soon(db, actor=rt.actor, today=today, days=days)
         table = Table("到期日", "案件", "期限", "内容")

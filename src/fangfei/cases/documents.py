@@ -22,6 +22,7 @@ from fangfei.auth import policy
 from fangfei.auth.roles import Actor
 from fangfei.cases import doc_templates, service, workflow
 from fangfei.cases.models import Case, CaseDocument, CaseMeasure, CaseSubject, DocumentTemplate
+from fangfei.clock import local_today
 from fangfei.errors import FangfeiError, FieldProblem, conflict, forbidden, invalid, not_found
 from fangfei.leads import attachments
 from fangfei.leads.attachments import StoredFile, Upload
@@ -157,7 +158,7 @@ def generate(
     """Fill the current template of ``kind`` from the case and store it as the next version."""
     case = service.get_or_raise(db, actor=actor, case_id=case_id, action="case.document")
     _check_kind(kind, GENERATED_KINDS, "可生成的文书")
-    today = today or date.today()
+    today = today or local_today()
     measure = _measure_for(db, case, kind, measure_id)
     issuer = _issuer(db, actor, case, kind, measure)
     template = read_template(db, files_root, kind)
@@ -217,7 +218,7 @@ def upload(
     stored = attachments.store(files_root, upload)
     row = _add_row(db, actor, case, kind, version, stored, generated=False, note=note)
     workflow.record_event(
-        db, actor=actor, case=case, track="document", action="upload", on_date=date.today(),
+        db, actor=actor, case=case, track="document", action="upload", on_date=local_today(),
         jurisdiction_id=actor.jurisdiction_id,
         comment=f"上传{DOCUMENT_KINDS[kind]}“{stored.filename}”（第 {row.version} 版，"
         f"SHA-256 {stored.sha256[:12]}）",
@@ -427,7 +428,7 @@ def facts_of(
         "主要对象": main.name if main else "（尚未登记）",
         "统一社会信用代码": (main.uscc or "") if main else "",
         "包案领导": case.leader_name or "（尚未明确）",
-        "文书日期": date_text(today or date.today()),
+        "文书日期": date_text(today or local_today()),
         "案件线索清单": [
             f"{lead.number}（{date_text(lead.discovered_on)}发现）：{lead.description}"
             for lead in service.leads_of(db, case)

@@ -14,6 +14,7 @@ from fangfei.cases import service
 from fangfei.cases.models import Case, CaseEvent, CaseMeasure
 from fangfei.cases.schemas import AssetDecisionIn, MeasureIn, NoteIn
 from fangfei.cases.workflow import FINAL_STAGES, STAGE_LABELS, record_event
+from fangfei.clock import local_today
 from fangfei.db import utcnow
 from fangfei.errors import FangfeiError, FieldProblem, invalid, not_found
 from fangfei.reference import service as reference
@@ -51,7 +52,7 @@ def _measure_problems(db: Session, data: MeasureIn) -> list[FieldProblem]:
         problems.append(FieldProblem("rectify_workdays", "责令整改须给出整改期限（工作日）"))
     if data.kind != "rectification_order" and data.rectify_workdays is not None:
         problems.append(FieldProblem("rectify_workdays", "只有责令整改设整改期限"))
-    if data.taken_on > date.today():
+    if data.taken_on > local_today():
         problems.append(FieldProblem("taken_on", "措施日期不能晚于今天"))
     return problems
 
@@ -139,7 +140,7 @@ def add_note(db: Session, *, actor: Actor, case_id: int, data: NoteIn) -> CaseEv
     case = service.get_or_raise(db, actor=actor, case_id=case_id, action="case.note")
     return record_event(
         db, actor=actor, case=case, track="note", action="note",
-        on_date=data.on_date or date.today(), jurisdiction_id=actor.jurisdiction_id,
+        on_date=data.on_date or local_today(), jurisdiction_id=actor.jurisdiction_id,
         comment=data.text,
     )  # fmt: skip
 
@@ -161,6 +162,6 @@ def decide_assets(db: Session, *, actor: Actor, case_id: int, data: AssetDecisio
     _ensure_open(case)
     return record_event(
         db, actor=actor, case=case, track="asset", action="asset_decision",
-        on_date=data.on_date or date.today(), jurisdiction_id=actor.jurisdiction_id,
+        on_date=data.on_date or local_today(), jurisdiction_id=actor.jurisdiction_id,
         document_no=data.document_no, comment=data.description, amount_yuan=data.amount_yuan,
     )  # fmt: skip

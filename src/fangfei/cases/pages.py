@@ -32,6 +32,7 @@ from fangfei.cases.workflow import (
     event_label,
     manual_steps,
 )
+from fangfei.clock import local_today
 from fangfei.deps import ActorDep, SessionDep, campaign_cutoff
 from fangfei.errors import FangfeiError, FieldProblem, form_model, invalid, not_found
 from fangfei.leads import attachments
@@ -66,7 +67,9 @@ def case_list(
 ) -> Response:
     """Search the cases in scope; htmx replaces only the results table."""
     overdue = (
-        deadlines.overdue_case_ids(db, actor=actor, today=date.today()) if filters.overdue else None
+        deadlines.overdue_case_ids(db, actor=actor, today=local_today())
+        if filters.overdue
+        else None
     )
     page = service.list_for(
         db, actor=actor, filters=filters, cutoff=campaign_cutoff(request), overdue_ids=overdue
@@ -81,7 +84,7 @@ def deadline_list(
 ) -> Response:
     """到期提醒: what falls due this week or is overdue, for the actor or the whole unit."""
     policy.ensure(db, actor, "case.view")
-    today = date.today()
+    today = local_today()
     found = deadlines.due_soon(db, actor=actor, today=today, mine=mine)
     context = {**labels(db), "deadlines": found, "today": today, "mine": mine}
     return render(request, "cases/deadlines.html", context, actor=actor)
@@ -114,7 +117,7 @@ async def open_case(request: Request, db: SessionDep, actor: ActorDep) -> Respon
 
 
 def _detail_context(request: Request, db: SessionDep, actor: Actor, case: Case) -> dict[str, Any]:
-    today = date.today()
+    today = local_today()
     manages = policy.can(actor, "case.manage") and service.leads_place(db, actor, case)
     places = service.places_of(db, case)
     return {
@@ -205,7 +208,7 @@ async def _apply(
     elif action in ("rectified", "measure_void"):
         measure_id = int(values.get("measure_id") or 0)
         if action == "rectified":
-            on = date.fromisoformat(values.get("on_date") or date.today().isoformat())
+            on = date.fromisoformat(values.get("on_date") or local_today().isoformat())
             measures.mark_rectified(db, actor=actor, case_id=case_id, measure_id=measure_id,
                                     on_date=on)  # fmt: skip
         else:
@@ -214,7 +217,7 @@ async def _apply(
     elif action == "note":
         measures.add_note(db, actor=actor, case_id=case_id, data=form_model(NoteIn, values))
     elif action == "national_update":
-        measures.record_national_update(db, actor=actor, case_id=case_id, on_date=date.today())
+        measures.record_national_update(db, actor=actor, case_id=case_id, on_date=local_today())
     elif action == "assets":
         measures.decide_assets(db, actor=actor, case_id=case_id,
                                data=form_model(AssetDecisionIn, values))  # fmt: skip

@@ -27,6 +27,7 @@ from fangfei.cases.workflow import (
     allowed_steps,
     refusal,
 )
+from fangfei.clock import local_today
 from fangfei.errors import FangfeiError, FieldProblem, invalid, not_found
 
 Guard = Callable[[Session, Case, StepIn], str | None]
@@ -164,7 +165,7 @@ def take_step(
         raise not_found("办理环节", track)
     case = service.get_or_raise(db, actor=actor, case_id=case_id, action="case.manage")
     service.ensure_lead_place(db, actor, case, "推进案件程序")
-    today = today or date.today()
+    today = today or local_today()
     on = data.on_date or today
     if step in AUTOMATIC_STEPS:
         message = "立案侦查随公安立案自动记录：请在刑事办理中登记“公安立案”。"

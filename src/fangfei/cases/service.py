@@ -18,6 +18,7 @@ from fangfei.auth.roles import Actor, Role
 from fangfei.cases.models import KEY_CASE_AMOUNT_YUAN, Case, CaseEvent, CasePlace, CaseSubject
 from fangfei.cases.schemas import CaseAssigned, CaseFilter, CaseOpen, CaseUpdate, PlaceIn, SubjectIn
 from fangfei.cases.workflow import record_event
+from fangfei.clock import local_today
 from fangfei.db import utcnow
 from fangfei.entities.models import Entity
 from fangfei.errors import FangfeiError, FieldProblem, forbidden, invalid, not_found
@@ -88,7 +89,7 @@ def ensure_lead_place(db: Session, actor: Actor, case: Case, what: str) -> None:
 
 
 def _open(db: Session, actor: Actor, **values: Any) -> Case:
-    today = date.today()
+    today = local_today()
     case = Case(
         number=next_number(db, today.year), stage="received", created_by_name=actor.label,
         officer_user_id=actor.user_id, **values,
@@ -135,7 +136,7 @@ def open_from_leads(db: Session, *, actor: Actor, data: CaseOpen) -> Case:
     )  # fmt: skip
     numbers = "、".join(x.number for x in found)
     record_event(
-        db, actor=actor, case=case, track="procedure", action="open", on_date=date.today(),
+        db, actor=actor, case=case, track="procedure", action="open", on_date=local_today(),
         jurisdiction_id=actor.jurisdiction_id, to_state="received", comment=f"由线索 {numbers} 转入",
     )  # fmt: skip
     seen: set[tuple[int | None, str]] = set()
@@ -164,7 +165,7 @@ def open_assigned(db: Session, *, actor: Actor, data: CaseAssigned) -> Case:
     db.add(CaseSubject(case_id=case.id, name=data.subject_name, uscc=data.subject_uscc,
                        role="organiser"))  # fmt: skip
     record_event(
-        db, actor=actor, case=case, track="procedure", action="open", on_date=date.today(),
+        db, actor=actor, case=case, track="procedure", action="open", on_date=local_today(),
         jurisdiction_id=actor.jurisdiction_id, to_state="received", comment="上级交办",
     )  # fmt: skip
     return case

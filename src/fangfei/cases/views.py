@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -20,6 +19,7 @@ from fangfei.cases.schemas import (
     NoteIn,
     StepIn,
 )
+from fangfei.clock import local_today
 from fangfei.deps import ActorDep, SessionDep, campaign_cutoff
 
 router = APIRouter(tags=["案件处置"])
@@ -55,7 +55,9 @@ def list_cases(
 ) -> dict[str, Any]:
     """Cases in the actor's scope, filtered and paginated."""
     overdue = (
-        deadlines.overdue_case_ids(db, actor=actor, today=date.today()) if filters.overdue else None
+        deadlines.overdue_case_ids(db, actor=actor, today=local_today())
+        if filters.overdue
+        else None
     )
     page = service.list_for(db, actor=actor, filters=filters, overdue_ids=overdue,
                             cutoff=campaign_cutoff(request))  # fmt: skip
@@ -80,7 +82,7 @@ def open_assigned(body: CaseAssigned, db: SessionDep, actor: ActorDep) -> Case:
 @router.get("/cases/deadlines", summary="到期和超期事项")
 def due(db: SessionDep, actor: ActorDep, mine: bool = False, days: int = 7) -> list[dict[str, Any]]:
     """Deadlines overdue or due within ``days`` days in the actor's cases."""
-    today = date.today()
+    today = local_today()
     return [
         {"case_id": d.case.id, "number": d.case.number, "kind": d.kind, "what": d.what,
          "due": d.due, "provisional": d.provisional, "overdue": d.overdue(today)}

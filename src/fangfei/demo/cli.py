@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import date
 from typing import Annotated
 
 import typer
@@ -15,6 +14,7 @@ from sqlalchemy import inspect, select
 from fangfei.auth.models import User
 from fangfei.auth.roles import ROLE_LABELS
 from fangfei.cli_support import console, fail
+from fangfei.clock import local_today
 from fangfei.db import unit_of_work
 from fangfei.demo.bank import MONTHS as DEMO_MONTHS
 from fangfei.demo.bank import load_demo_bank_data
@@ -60,7 +60,7 @@ def _load(rt: Runtime, seed: int, enterprises: int, persons: int) -> DemoSummary
                              enterprises=enterprises, persons=persons, progress=report)  # fmt: skip
         report("生成并筛查银行流水", 0, 1)
         alerts = load_demo_bank_data(db, actor=rt.actor, cipher=rt.cipher,
-                                     home=rt.settings.resolved_home, seed=seed, today=date.today())  # fmt: skip
+                                     home=rt.settings.resolved_home, seed=seed, today=local_today())  # fmt: skip
         report("生成并筛查银行流水", 1, 1)
         return replace(summary, alerts=alerts.written)
 

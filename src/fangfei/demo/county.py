@@ -25,6 +25,7 @@ from fangfei.audit import service as audit
 from fangfei.auth import service as auth
 from fangfei.auth.models import User
 from fangfei.auth.roles import Actor, Role
+from fangfei.clock import local_today
 from fangfei.db import Base, utcnow
 from fangfei.demo.activities import build_demo_activities
 from fangfei.demo.cases import build_demo_cases
@@ -453,7 +454,7 @@ def build_demo(
                                         input_sha256=loaded.batch.sha256)  # fmt: skip
     _create_users(db, actor, (county, townships[0]), progress)
     _tick(progress, "登记风险线索", 0, 1)
-    today = today or date.today()
+    today = today or local_today()
     build_demo_leads(db, actor=actor, cipher=cipher, seed=seed, count=leads, today=today)
     _tick(progress, "登记风险线索", 1, 1)
     cases = build_demo_cases(db, actor=actor, files_root=files_root, today=today)

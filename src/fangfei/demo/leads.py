@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from fangfei.auth.roles import Actor
 from fangfei.cases import service as cases
 from fangfei.cases.schemas import CaseOpen
+from fangfei.clock import local_today
 from fangfei.demo.draw import Draw
 from fangfei.entities.models import Enterprise
 from fangfei.leads import handling, intake
@@ -150,7 +151,7 @@ def build_demo_leads(
 ) -> int:  # fmt: skip
     """Register ``count`` leads over the last year and carry each as far as its age suggests."""
     draw = Draw.seeded(seed + 6)
-    today = today or date.today()
+    today = today or local_today()
     townships = [j for j in reference.jurisdictions(db) if j.level == "township"]
     firms = list(db.scalars(select(Enterprise).order_by(Enterprise.id).limit(2000)))
     days = sorted(today - timedelta(days=draw.rng.randint(0, 365)) for _ in range(count))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from fangfei.auth import policy
 from fangfei.auth.roles import Actor, Role
+from fangfei.clock import local_today
 from fangfei.db import utcnow
 from fangfei.errors import FangfeiError, FieldProblem, forbidden, invalid
 from fangfei.leads.models import Lead
@@ -89,7 +90,7 @@ def assign(
     ``on`` (today unless a ledger entered late says otherwise)."""
     lead = get_or_raise(db, actor=actor, lead_id=lead_id, action="lead.assign")
     department, township = _assignee(db, actor, data)
-    due = workdays.add_workdays(db, on or date.today(), workdays_allowed)
+    due = workdays.add_workdays(db, on or local_today(), workdays_allowed)
     target = department.name if department else township.name if township else ""
     comment = f"交办{target}，{workdays_allowed} 个工作日内核查，期限 {due.date.isoformat()}" + (
         "（日历暂定）" if due.provisional else ""

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from fangfei.audit import service as audit
 from fangfei.auth import policy
 from fangfei.auth.roles import Actor
+from fangfei.clock import local_today
 from fangfei.db import utcnow
 from fangfei.entities.models import ImportBatch
 from fangfei.errors import FieldProblem, invalid
@@ -365,7 +366,7 @@ def import_ledger(
     """Check the whole file, then write every row as a lead in the caller's transaction."""
     policy.ensure(db, actor, "ledger.import")
     policy.ensure_jurisdiction(db, actor, jurisdiction_id)
-    on = on or date.today()
+    on = on or local_today()
     reading = read_ledger(db, path)
     if not reading.layout and not reading.problems:
         raise invalid(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tempfile
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -12,6 +11,7 @@ from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
 from fangfei.auth import policy
+from fangfei.clock import local_today
 from fangfei.deps import ActorDep, SessionDep
 from fangfei.errors import FangfeiError, FieldProblem, invalid
 from fangfei.leads import ledger, ledger_xlsx
@@ -70,7 +70,7 @@ def ledger_export(
     leads = ledger.ledger_leads(db, actor=actor, layout=layout, period=filters.period,
                                 filters=filters)  # fmt: skip
     title = ledger.A2_TITLE if layout == "a2" else ledger.A6_TITLE
-    name = f"{title}{filters.period or ''}-{date.today().isoformat()}.xlsx"
+    name = f"{title}{filters.period or ''}-{local_today().isoformat()}.xlsx"
     return download(ledger_xlsx.workbook(db, layout, leads), name)
 
 

@@ -9,7 +9,6 @@ applies; the problems of every row are collected and one problem means nothing i
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session
 from fangfei.audit import service as audit
 from fangfei.auth import policy
 from fangfei.auth.roles import Actor
+from fangfei.clock import local_today
 from fangfei.errors import FangfeiError, FieldProblem, invalid
 from fangfei.leads import intake
 from fangfei.leads.schemas import LeadCreate
@@ -93,5 +93,5 @@ def import_leads(db: Session, *, actor: Actor, cipher: FieldCipher, path: Path) 
         )
     whole.commit()
     audit.record(db, actor=actor, action="lead.import", object_type="file", object_id=path.name,
-                 detail={"rows": count, "sha256": file_sha256(path), "on": date.today()})  # fmt: skip
+                 detail={"rows": count, "sha256": file_sha256(path), "on": local_today()})  # fmt: skip
     return count

@@ -8,7 +8,6 @@ Reports are registered by the portal's own actor, with channel 官网/公众号 
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -17,6 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from fangfei.auth.roles import system_actor
+from fangfei.clock import local_today
 from fangfei.deps import CipherDep, SessionDep, csrf_protect
 from fangfei.errors import FangfeiError, FieldProblem, form_invalid, invalid
 from fangfei.leads import attachments, intake
@@ -95,7 +95,9 @@ async def _submit(request: Request, db: SessionDep, cipher: CipherDep) -> Lead:
     values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
     _refuse_markup(values)
     try:
-        data = lead_input(form, channel=PORTAL_CHANNEL, discovered_on=date.today(), focus_area=None)
+        data = lead_input(
+            form, channel=PORTAL_CHANNEL, discovered_on=local_today(), focus_area=None
+        )
     except ValidationError as exc:
         raise form_invalid(exc) from None
     return intake.create(

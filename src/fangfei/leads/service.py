@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from fangfei.audit import service as audit
 from fangfei.auth import policy
 from fangfei.auth.roles import Actor
+from fangfei.clock import local_today
 from fangfei.errors import not_found
 from fangfei.leads.matching import subject_key
 from fangfei.leads.models import Lead, LeadAttachment, LeadEvent, LeadLink
@@ -80,7 +81,7 @@ def filtered(actor: Actor, filters: LeadFilter, *, action: str = "lead.view") ->
     if filters.jurisdiction_id is not None:
         stmt = stmt.where(Lead.jurisdiction_id == filters.jurisdiction_id)
     if filters.overdue:
-        stmt = stmt.where(overdue_clause(date.today()))
+        stmt = stmt.where(overdue_clause(local_today()))
     if filters.period:
         first, last = period_bounds(filters.period)
         stmt = stmt.where(Lead.discovered_on.between(first, last))
@@ -168,7 +169,7 @@ def counts_by(db: Session, *, actor: Actor, column: str) -> list[tuple[str, int]
 def deadline_counts(db: Session, *, actor: Actor, today: date | None = None) -> dict[str, int]:
     """What waits for the actor's unit: overdue, due within 7 days, and not yet assigned."""
     policy.ensure(db, actor, "lead.view")
-    today = today or date.today()
+    today = today or local_today()
     mine = filtered(actor, LeadFilter())
     if actor.department_id is not None:
         mine = mine.where(Lead.assignee_department_id == actor.department_id)
@@ -203,7 +204,7 @@ def counts_by_month(
     """Leads discovered per month over the ``months`` months up to ``until``'s month (this
     month by default), oldest first."""
     policy.ensure(db, actor, "lead.view")
-    until = until or date.today()
+    until = until or local_today()
     start_index = until.year * 12 + until.month - months
     start = date(start_index // 12, start_index % 12 + 1, 1)
     end = date(until.year + until.month // 12, until.month % 12 + 1, 1)
@@ -228,7 +229,7 @@ def overdue_by_department(db: Session, *, actor: Actor) -> list[tuple[str, int, 
     base = filtered(actor, LeadFilter()).where(
         Lead.status.in_(OPEN_STATUSES), Lead.assignee_department_id.is_not(None)
     )
-    late = func.sum(case((overdue_clause(date.today()), 1), else_=0))
+    late = func.sum(case((overdue_clause(local_today()), 1), else_=0))
     stmt = (
         base.with_only_columns(Department.name, func.count(), late)
         .join(Department, Department.id == Lead.assignee_department_id)

@@ -3,13 +3,13 @@ thresholds, the triggering statement lines, the fund-flow graph, and the disposi
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from fangfei.auth.roles import Actor
+from fangfei.clock import local_today
 from fangfei.deps import ActorDep, BankStoreDep, CipherDep, SessionDep
 from fangfei.errors import FangfeiError
 from fangfei.monitoring import triage
@@ -70,7 +70,7 @@ async def dispose(
         if form.get("action") == "refer":
             data = triage.ReferIn(domain=form.get("domain", ""), note=form.get("note", ""))
             lead = triage.refer(db, actor=actor, cipher=cipher, store=store, alert_id=alert_id,
-                                data=data, today=date.today())  # fmt: skip
+                                data=data, today=local_today())  # fmt: skip
             return RedirectResponse(f"/leads/{lead.id}", status_code=303)
         triage.mark_false_positive(db, actor=actor, alert_id=alert_id,
                                    reason=form.get("reason", ""))  # fmt: skip

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
+from fangfei.clock import local_today
 from fangfei.deps import ActorDep, BankStoreDep, CipherDep, SessionDep
 from fangfei.monitoring import flows, triage
 from fangfei.monitoring.models import MonitorAlert
@@ -83,6 +84,6 @@ def refer(
 ) -> dict[str, Any]:  # fmt: skip
     """Register a lead about the account's holder (银行机构报送 or 线上监测) and close the alert."""
     lead = triage.refer(db, actor=actor, cipher=cipher, store=store, alert_id=alert_id,
-                        data=data, today=date.today())  # fmt: skip
+                        data=data, today=local_today())  # fmt: skip
     alert = triage.get(db, actor=actor, alert_id=alert_id)
     return triage.as_json(alert) | {"lead": {"id": lead.id, "number": lead.number}}

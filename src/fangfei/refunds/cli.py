@@ -6,7 +6,6 @@ be approved under another (maker-checker), from another account or from the web 
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session
 from fangfei.cases import service as cases
 from fangfei.cases.models import Case
 from fangfei.cli_support import console, fail
+from fangfei.clock import local_today
 from fangfei.db import unit_of_work
 from fangfei.errors import FangfeiError, form_invalid
 from fangfei.refunds import figures, outputs, pool, register, rounds, simulate
@@ -122,7 +122,7 @@ def receipt(
     """Record a receipt into the case's dedicated account."""
     rt = open_runtime()
     try:
-        data = ReceiptIn.model_validate({"received_on": on or date.today(), "source": source,
+        data = ReceiptIn.model_validate({"received_on": on or local_today(), "source": source,
                                          "amount_yuan": amount, "document_no": document_no})  # fmt: skip
         with unit_of_work(rt.sessions) as db:
             found = _case(db, rt, case)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tempfile
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,6 +12,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from fangfei.auth.roles import Actor
 from fangfei.cases.models import Case
+from fangfei.clock import local_today
 from fangfei.deps import ActorDep, CipherDep, SessionDep
 from fangfei.errors import FangfeiError, FieldProblem, form_model, invalid, not_found
 from fangfei.leads import attachments
@@ -57,7 +57,7 @@ def _context(
         "coverage": figures.coverage_by_round(db, case.id, totals.claims_fen),
         "page": register.list_participants(db, actor=actor, case_id=case.id, filters=filters),
         "filters": filters,
-        "today": date.today(),
+        "today": local_today(),
     }
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from fangfei.audit import service as audit
 from fangfei.auth.roles import Actor
+from fangfei.clock import local_today
 from fangfei.db import utcnow
 from fangfei.errors import FieldProblem, invalid, not_found
 from fangfei.leads import attachments
@@ -101,7 +102,7 @@ def add_receipt(
     amount = yuan_to_fen(data.amount_yuan, field="amount_yuan")
     if amount == 0:
         raise invalid("到账金额必须大于 0。", [FieldProblem("amount_yuan", "必须大于 0")])
-    if data.received_on > date.today():
+    if data.received_on > local_today():
         raise invalid(
             "到账日期不能晚于今天。", [FieldProblem("received_on", data.received_on.isoformat())]
         )

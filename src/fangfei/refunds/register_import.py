@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from fangfei.audit import service as audit
 from fangfei.auth.roles import Actor
 from fangfei.cases.models import Case
+from fangfei.clock import local_today
 from fangfei.entities.identifiers import check_id_number, mask_id_number
 from fangfei.entities.models import ImportBatch
 from fangfei.errors import FangfeiError, FieldProblem, conflict, invalid
@@ -188,7 +189,7 @@ class _RowReader:
         except CellRejected as exc:
             self._bad(number, "on_date", exc.reason)
             return None
-        if found is not None and found > date.today():
+        if found is not None and found > local_today():
             self._bad(number, "on_date", f"日期 {found.isoformat()} 晚于今天")
             return None
         return found

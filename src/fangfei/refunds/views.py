@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tempfile
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,6 +11,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from fangfei.cases.documents import DOCX_TYPE
+from fangfei.clock import local_today
 from fangfei.deps import ActorDep, CipherDep, SessionDep
 from fangfei.refunds import figures, outputs, pool, register, rounds
 from fangfei.refunds.models import Participant, PoolReceipt, RefundRound
@@ -187,7 +187,7 @@ def participant_statement(case_id: int, number: int, db: SessionDep, actor: Acto
     """The participant's statement as a Word file."""
     person = register.participant(db, actor=actor, case_id=case_id, number=number)
     case = register.case_for(db, actor=actor, case_id=case_id, action="refund.view")
-    content = outputs.statement(db, case, person, date.today())
+    content = outputs.statement(db, case, person, local_today())
     return download(content, outputs.statement_filename(case, person), DOCX_TYPE)
 
 

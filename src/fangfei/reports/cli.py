@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from fangfei.auth.roles import Actor, acting_in
 from fangfei.cli_support import console, fail
-from fangfei.clock import local_time
+from fangfei.clock import local_time, local_today
 from fangfei.db import unit_of_work
 from fangfei.errors import FangfeiError, FieldProblem, invalid
 from fangfei.reports import attachment1, calendar, monthly, national, parts, runs
@@ -64,7 +64,7 @@ def _build(
     if found is not None:
         actor = acting_in(found.id, found.path, actor.label)
     content, _, held = runs.generate(db, actor=actor, table=table, period=period, cutoff=cutoff,
-                                     today=date.today())  # fmt: skip
+                                     today=local_today())  # fmt: skip
     return content, held
 
 
@@ -76,7 +76,7 @@ def show_calendar(
 ) -> None:
     """Print what falls due and what is overdue."""
     rt = open_runtime()
-    today = date.today()
+    today = local_today()
     with unit_of_work(rt.sessions) as db:
         found = calendar.due_items(db, actor=rt.actor, today=today, days=days)
     for d in found:
@@ -152,7 +152,7 @@ def monthly_report(
     rt = open_runtime()
     try:
         with unit_of_work(rt.sessions) as db:
-            content = monthly.document(db, actor=rt.actor, month=month, today=date.today())
+            content = monthly.document(db, actor=rt.actor, month=month, today=local_today())
         out.write_bytes(content)
     except FangfeiError as error:
         raise fail(error) from None

@@ -4,7 +4,6 @@ Excel files, and the stored runs (报送版本) with their sign-off and stamped 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Literal
 
 from fastapi import APIRouter, Request
@@ -13,6 +12,7 @@ from starlette.datastructures import UploadFile
 
 from fangfei.auth.roles import Actor
 from fangfei.cases.documents import DOCX_TYPE
+from fangfei.clock import local_today
 from fangfei.deps import ActorDep, SessionDep, campaign_cutoff
 from fangfei.errors import FangfeiError, FieldProblem, invalid, not_found
 from fangfei.leads import attachments
@@ -37,7 +37,7 @@ def _index(
     request: Request, db: SessionDep, actor: Actor, period: str | None,
     run_error: FangfeiError | None,
 ) -> Response:  # fmt: skip
-    period = period or attachment1.current_half(date.today())
+    period = period or attachment1.current_half(local_today())
     try:
         a1: attachment1.Table | None = attachment1.build(db, actor=actor, period=period)
         error = None
@@ -51,7 +51,7 @@ def _index(
         items = case_tables.listing(db, code, actor=actor, cutoff=cutoff)
         tables.append({"code": code, "title": title, "columns": columns, "items": items})
     context = {
-        "tables": tables, "cutoff": cutoff, "today": date.today(), "period": period, "a1": a1,
+        "tables": tables, "cutoff": cutoff, "today": local_today(), "period": period, "a1": a1,
         "a1_leaves": attachment1.LEAVES, "error": error, "runs": runs.runs_for(db, actor=actor),
         "titles": runs.TITLES, "run_error": run_error,
         "checked": request.query_params.get("checked"), "same": request.query_params.get("same"),
@@ -67,7 +67,7 @@ async def save_run(request: Request, db: SessionDep, actor: ActorDep) -> Respons
     return await _run_action(request, db, actor, lambda: runs.save(
         db, actor=actor, files_root=request.app.state.settings.files_dir,
         table=form.get("table", ""), period=form.get("period") or None,
-        cutoff=campaign_cutoff(request), today=date.today()))  # fmt: skip
+        cutoff=campaign_cutoff(request), today=local_today()))  # fmt: skip
 
 
 @router.post("/reports/runs/{run_id}/{action}")
@@ -89,7 +89,7 @@ async def run_action(
             db, actor=actor, files_root=root, run_id=run_id, upload=scan))  # fmt: skip
     if action == "verify":
         same = runs.verify(db, actor=actor, run_id=run_id, cutoff=campaign_cutoff(request),
-                           today=date.today())  # fmt: skip
+                           today=local_today())  # fmt: skip
         return RedirectResponse(f"/reports?checked={run_id}&same={int(same)}#runs", status_code=303)
     raise not_found("操作", action)
 
@@ -134,7 +134,7 @@ def national_file(db: SessionDep, actor: ActorDep, month: str) -> Response:
 @router.get("/reports/monthly.docx")
 def monthly_file(db: SessionDep, actor: ActorDep, month: str) -> Response:
     """The month's risk monitoring report, as a Word file for the officer to finish."""
-    content = monthly.document(db, actor=actor, month=month, today=date.today())
+    content = monthly.document(db, actor=actor, month=month, today=local_today())
     return download(content, f"月度风险监测报告-{month}.docx", DOCX_TYPE)
 
 
@@ -157,5 +157,5 @@ def report_file(
 ) -> Response:
     """The table (Attachment 1 of a period, 3 or 4) as an Excel file in the official layout."""
     content, name, _ = runs.generate(db, actor=actor, table=table, period=period,
-                                     cutoff=campaign_cutoff(request), today=date.today())  # fmt: skip
+                                     cutoff=campaign_cutoff(request), today=local_today())  # fmt: skip
     return download(content, name)

@@ -3,14 +3,13 @@ office's view of every unit's part (who has submitted, what they changed, return
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from fangfei.audit import service as audit
 from fangfei.auth import policy
 from fangfei.auth.roles import Actor
+from fangfei.clock import local_today
 from fangfei.deps import ActorDep, SessionDep
 from fangfei.errors import FangfeiError
 from fangfei.reports import attachment1, parts
@@ -20,7 +19,7 @@ router = APIRouter(include_in_schema=False)
 
 
 def _period(period: str | None) -> str:
-    return period or attachment1.current_half(date.today())
+    return period or attachment1.current_half(local_today())
 
 
 @router.get("/reports/parts")

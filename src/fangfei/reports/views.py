@@ -3,7 +3,6 @@ the townships' and member departments' parts of Attachment 1."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -11,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from fangfei.clock import local_today
 from fangfei.deps import ActorDep, SessionDep, campaign_cutoff
 from fangfei.reports import attachment1, case_tables, national, parts, runs
 from fangfei.reports.pages import FileTable, Table
@@ -149,5 +149,5 @@ def report_xlsx(
 ) -> Response:  # fmt: skip
     """The table in the official layout."""
     content, name, _ = runs.generate(db, actor=actor, table=table, period=period,
-                                     cutoff=campaign_cutoff(request), today=date.today())  # fmt: skip
+                                     cutoff=campaign_cutoff(request), today=local_today())  # fmt: skip
     return download(content, name)

@@ -3,13 +3,13 @@ and the reason, a lead to register from each, and taking one off the list with a
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from fangfei.auth.roles import Actor
+from fangfei.clock import local_today
 from fangfei.deps import ActorDep, CipherDep, SessionDep
 from fangfei.errors import FangfeiError
 from fangfei.reference import service as reference
@@ -55,7 +55,7 @@ async def listing_action(
             data = referrals.ListingLeadIn(channel=form.get("channel", ""),
                                            domain=form.get("domain", ""), note=form.get("note", ""))  # fmt: skip
             lead = referrals.to_lead(db, actor=actor, cipher=cipher, listing_id=listing_id,
-                                     data=data, today=date.today())  # fmt: skip
+                                     data=data, today=local_today())  # fmt: skip
             return RedirectResponse(f"/leads/{lead.id}", status_code=303)
         if action == "remove":
             supervision.remove(db, actor=actor, listing_id=listing_id,

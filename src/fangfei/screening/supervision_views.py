@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
+from fangfei.clock import local_today
 from fangfei.deps import ActorDep, CipherDep, SessionDep
 from fangfei.screening import referrals, supervision
 from fangfei.screening.models import SupervisionListing
@@ -47,7 +47,7 @@ def listing_lead(
 ) -> dict[str, Any]:  # fmt: skip
     """Register a lead about the listed enterprise."""
     lead = referrals.to_lead(db, actor=actor, cipher=cipher, listing_id=listing_id, data=data,
-                             today=date.today())  # fmt: skip
+                             today=local_today())  # fmt: skip
     return {"lead": {"id": lead.id, "number": lead.number}}
 
 

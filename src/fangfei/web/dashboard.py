@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from fangfei.auth import policy
 from fangfei.cases import deadlines as case_deadlines
+from fangfei.clock import local_today
 from fangfei.deps import ActorDep, SessionDep
 from fangfei.entities import service as entities
 from fangfei.leads import service as leads
@@ -32,14 +31,14 @@ def dashboard(request: Request, db: SessionDep, actor: ActorDep) -> Response:
         context["lead_charts"] = _lead_charts(db, actor)
         context["deadlines"] = leads.deadline_counts(db, actor=actor)
     if policy.can(actor, "case.view"):
-        found = case_deadlines.due_soon(db, actor=actor, today=date.today())
-        late = sum(d.overdue(date.today()) for d in found)
+        found = case_deadlines.due_soon(db, actor=actor, today=local_today())
+        late = sum(d.overdue(local_today()) for d in found)
         context["case_deadlines"] = {"overdue": late, "due_soon": len(found) - late}
     own = not policy.can(actor, "ledger.view") and parts.own_or_none(db, actor) is not None
     if policy.can(actor, "ledger.view") or own:
-        context["reporting"] = calendar.due_items(db, actor=actor, today=date.today())
+        context["reporting"] = calendar.due_items(db, actor=actor, today=local_today())
         context["reporting_own"] = own
-        context["today"] = date.today()
+        context["today"] = local_today()
     return render(request, "dashboard.html", context, actor=actor)
 
 
