@@ -53,6 +53,14 @@ def _pdf(xlsx: Path) -> Path:
     return xlsx.with_suffix(".pdf")
 
 
+def _text(pdf: Path) -> str:
+    """The PDF's text with every space and line break taken out."""
+    assert PDFTOTEXT is not None
+    text = subprocess.run([PDFTOTEXT, "-layout", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout  # fmt: skip
+    return "".join(text.split())
+
+
 @pytest.fixture
 def demo(db: Session, cipher: FieldCipher, tmp_path: Path) -> Actor:
     """The demo county, small, as of TODAY; its lead-office officer."""
@@ -86,15 +94,13 @@ def test_each_table_of_the_demo_county_prints_on_a4_landscape_with_its_headers(
     xlsx = tmp_path / f"{table}.xlsx"
     xlsx.write_bytes(content)
     pdf = _pdf(xlsx)
-    assert PDFTOTEXT is not None and PDFTOPPM is not None
-    text = subprocess.run([PDFTOTEXT, "-layout", str(pdf), "-"], check=True, capture_output=True,
-                          text=True).stdout  # fmt: skip
-    flat = "".join(text.split())
+    flat = _text(pdf)
     for words in expected:
         assert words in flat, words
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
     width, height = (float(v) for v in info.split("Page size:")[1].split("pts")[0].split(" x "))
     assert width > height  # landscape
+    assert PDFTOPPM is not None
     png = tmp_path / table
     subprocess.run(
         [PDFTOPPM, "-png", "-r", "80", "-f", "1", "-l", "1", str(pdf), str(png)], check=True
@@ -115,14 +121,12 @@ def test_the_monthly_report_prints_with_its_charts(
     report = tmp_path / "monthly.docx"
     report.write_bytes(content)
     pdf = _pdf(report)
-    assert PDFTOTEXT is not None and PDFTOPPM is not None
-    text = subprocess.run([PDFTOTEXT, "-layout", str(pdf), "-"], check=True, capture_output=True,
-                          text=True).stdout  # fmt: skip
-    flat = "".join(text.split())
+    flat = _text(pdf)
     # The charts are drawn by LibreOffice itself: their titles and axis labels are text.
     for words in ("本月新发现风险线索（按行业领域）", "私募基金、证券期货等", "近6个月新发现风险线索",
                   "12月", "5月"):  # fmt: skip
         assert words in flat, words
     if os.environ.get("FANGFEI_SCREENSHOTS") == "1" and db.get_bind().dialect.name == "sqlite":
+        assert PDFTOPPM is not None
         subprocess.run([PDFTOPPM, "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile",
                         str(pdf), str(SCREENSHOTS / "report-monthly")], check=True)  # fmt: skip
