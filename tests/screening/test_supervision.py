@@ -31,6 +31,7 @@ from fangfei.security.crypto import FieldCipher
 from tests.api.test_api import bearer
 from tests.county import County, build_county
 from tests.leads.helpers import actor_of
+from tests.web.conftest import valid_uscc
 from tests.web.test_pages import log_in
 
 
@@ -193,3 +194,44 @@ def test_the_command_line_rescreens_every_enterprise_and_records_file_runs(
             for r in db.scalars(select(ScreeningRun).order_by(ScreeningRun.id))
         ]
     assert runs == [("enterprises", 1, 1), ("registry_file", 1, 1)]
+
+
+PROMISE = "鑫盛理财：保本保息，年化收益18%，每月返利，推荐朋友投资再奖励1%。"
+
+
+def test_a_flagged_text_becomes_a_lead_about_the_registered_enterprise(
+    db: Session, county: County, cipher: FieldCipher
+) -> None:
+    office = actor_of(county.users["office"])
+    firm = entities.create_enterprise(db, actor=office, data=EnterpriseCreate(
+        name="东城鑫盛商贸有限公司", uscc=valid_uscc("91330122MA2B3C4D5"),
+        jurisdiction_id=county.east.id))  # fmt: skip
+    lead = referrals.text_to_lead(db, actor=office, cipher=cipher, today=date(2026, 12, 7),
+                                  data=referrals.TextLeadIn(text=PROMISE, subject_uscc=firm.uscc or ""))  # fmt: skip
+    assert (lead.subject_entity_id, lead.channel, lead.jurisdiction_id) == (
+        firm.id, "online_monitoring", county.east.id)  # fmt: skip
+    assert lead.description.startswith("宣传文本筛查：疑似非法集资或非法放贷宣传：得分 10")
+    assert lead.description.endswith(f"原文：{PROMISE}")
+    with pytest.raises(FangfeiError, match="未达到判定阈值"):
+        referrals.text_to_lead(db, actor=office, cipher=cipher, today=date(2026, 12, 7),
+                               data=referrals.TextLeadIn(text="本店周末水果八折优惠。", subject_name="某水果店",
+                                                         jurisdiction_id=county.east.id))  # fmt: skip
+
+
+def test_the_screening_page_registers_a_flagged_text(
+    client: TestClient, db: Session, county: County
+) -> None:
+    db.commit()
+    token = log_in(client, "east")
+    shown = BeautifulSoup(client.post("/screening/text", data={"csrf_token": token, "text": PROMISE}).text,
+                          "html.parser")  # fmt: skip
+    form = shown.select_one("[data-testid=text-lead-form]")
+    assert form is not None and form.select_one("input[name=text]")["value"] == PROMISE
+    assert [o.get_text() for o in form.select("select[name=jurisdiction_id] option")] == ["东城镇"]
+    made = client.post("/screening/text/lead", follow_redirects=False, data={
+        "csrf_token": token, "text": PROMISE, "subject_name": "鑫盛理财工作室",
+        "jurisdiction_id": str(county.east.id), "channel": "online_monitoring",
+        "domain": "d2_private_finance"})  # fmt: skip
+    assert made.status_code == 303 and made.headers["location"].startswith("/leads/")
+    lead = BeautifulSoup(client.get(made.headers["location"]).text, "html.parser")
+    assert "鑫盛理财工作室" in lead.select_one("h1").get_text()

@@ -1,4 +1,5 @@
-"""The API and the screening page, on a small app with a stand-in actor (no database needed)."""
+"""The API and the screening page: on a small app with a stand-in actor (no database needed),
+and the text partial on the whole app (its lead form reads the reference data)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 from starlette.middleware.sessions import SessionMiddleware
 
 from fangfei.auth import policy
@@ -16,6 +18,8 @@ from fangfei.auth.roles import Actor, Role
 from fangfei.deps import current_actor
 from fangfei.errors import FangfeiError
 from fangfei.screening import pages, views
+from tests.county import County
+from tests.web.test_pages import log_in
 
 OFFICER = Actor(user_id=1, username="officer", role=Role.LEAD_OFFICE)
 LOAN = {
@@ -47,13 +51,14 @@ def make_app(actor: Actor) -> FastAPI:
 
 
 @pytest.fixture
-def client() -> Iterator[TestClient]:
+def standalone() -> Iterator[TestClient]:
+    """The screening routes alone, without a database."""
     with TestClient(make_app(OFFICER)) as test_client:
         yield test_client
 
 
-def test_the_text_api_returns_hits_rates_and_explanation(client: TestClient) -> None:
-    response = client.post(
+def test_the_text_api_returns_hits_rates_and_explanation(standalone: TestClient) -> None:
+    response = standalone.post(
         "/api/v1/screening/text", json={"text": "年化收益18%，保本保息", "benchmark_pct": "12"}
     )
 
@@ -66,8 +71,8 @@ def test_the_text_api_returns_hits_rates_and_explanation(client: TestClient) -> 
     ]
 
 
-def test_the_name_api_screens_name_and_scope(client: TestClient) -> None:
-    response = client.post(
+def test_the_name_api_screens_name_and_scope(standalone: TestClient) -> None:
+    response = standalone.post(
         "/api/v1/screening/name", json={"name": "某某慈善基金会", "scope": "金融信息服务"}
     )
 
@@ -77,8 +82,8 @@ def test_the_name_api_screens_name_and_scope(client: TestClient) -> None:
     assert [(h["word"], h["status"]) for h in body["ignored"]] == [("基金", "exception")]
 
 
-def test_the_loan_api_keeps_decimal_amounts(client: TestClient) -> None:
-    response = client.post(
+def test_the_loan_api_keeps_decimal_amounts(standalone: TestClient) -> None:
+    response = standalone.post(
         "/api/v1/screening/loan",
         content=json.dumps({**LOAN, "principal_stated": 10000.10}),
         headers={"content-type": "application/json"},
@@ -90,8 +95,8 @@ def test_the_loan_api_keeps_decimal_amounts(client: TestClient) -> None:
     assert body["annual_rate_nominal_pct"] == 11.11
 
 
-def test_an_invalid_loan_is_refused_with_a_chinese_message(client: TestClient) -> None:
-    response = client.post("/api/v1/screening/loan", json={**LOAN, "cash_flows": []})
+def test_an_invalid_loan_is_refused_with_a_chinese_message(standalone: TestClient) -> None:
+    response = standalone.post("/api/v1/screening/loan", json={**LOAN, "cash_flows": []})
 
     assert response.status_code == 422
     assert response.json()["message"] == (
@@ -103,25 +108,31 @@ def test_a_role_without_the_grant_is_refused(monkeypatch: pytest.MonkeyPatch) ->
     leader = Actor(user_id=2, username="leader", role=Role.LEADER)
     monkeypatch.setitem(policy.GRANTS, Role.LEADER, frozenset())
 
-    with TestClient(make_app(leader)) as client:
-        response = client.post("/api/v1/screening/text", json={"text": "保本保息"})
+    with TestClient(make_app(leader)) as refused:
+        response = refused.post("/api/v1/screening/text", json={"text": "保本保息"})
 
     assert response.status_code == 403
 
 
-def test_the_page_shows_both_forms(client: TestClient) -> None:
-    response = client.get("/screening")
+def test_the_page_shows_both_forms(standalone: TestClient) -> None:
+    response = standalone.get("/screening")
 
     assert response.status_code == 200
     assert 'hx-post="/screening/text"' in response.text
     assert 'hx-post="/screening/loan"' in response.text
 
 
-def test_the_partial_highlights_hits_and_escapes_the_text(client: TestClient) -> None:
+def test_the_partial_highlights_hits_and_escapes_the_text(
+    client: TestClient, db: Session, county: County
+) -> None:
+    db.commit()
+    token = log_in(client, "office")
     text = "<script>alert(1)</script>保本保息，年化18%"
 
     response = client.post(
-        "/screening/text", data={"text": text, "benchmark": "12"}, headers={"HX-Request": "true"}
+        "/screening/text",
+        data={"text": text, "benchmark": "12", "csrf_token": token},
+        headers={"HX-Request": "true"},
     )
 
     assert response.status_code == 200
@@ -137,14 +148,20 @@ def test_the_partial_highlights_hits_and_escapes_the_text(client: TestClient) ->
     )
 
 
-def test_an_empty_text_is_answered_in_the_partial(client: TestClient) -> None:
-    response = client.post("/screening/text", data={"text": " "}, headers={"HX-Request": "true"})
+def test_an_empty_text_is_answered_in_the_partial(
+    client: TestClient, db: Session, county: County
+) -> None:
+    db.commit()
+    token = log_in(client, "office")
+    response = client.post(
+        "/screening/text", data={"text": " ", "csrf_token": token}, headers={"HX-Request": "true"}
+    )
 
     assert response.status_code == 200
     assert "请粘贴要筛查的文本" in response.text
 
 
-def test_the_loan_calculator_computes_from_the_form(client: TestClient) -> None:
+def test_the_loan_calculator_computes_from_the_form(standalone: TestClient) -> None:
     form = {
         "contract_date": "2023-03-01",
         "principal_stated": "10000",
@@ -153,16 +170,16 @@ def test_the_loan_calculator_computes_from_the_form(client: TestClient) -> None:
         "flows": "2023-03-01, -9000, 放款\n2024-03-01, 10000, 还本",
     }
 
-    response = client.post("/screening/loan", data=form, headers={"HX-Request": "true"})
+    response = standalone.post("/screening/loan", data=form, headers={"HX-Request": "true"})
 
     assert response.status_code == 200
     assert '<dd data-testid="nominal">11.11%</dd>' in response.text
     assert "砍头息" in response.text
 
 
-def test_a_malformed_flow_line_is_named(client: TestClient) -> None:
+def test_a_malformed_flow_line_is_named(standalone: TestClient) -> None:
     form = {"contract_date": "2023-03-01", "principal_stated": "1000", "flows": "2023-03-01 -9000"}
 
-    response = client.post("/screening/loan", data=form, headers={"HX-Request": "true"})
+    response = standalone.post("/screening/loan", data=form, headers={"HX-Request": "true"})
 
     assert "现金流第 1 行应为“日期, 金额, 类型”三项（收到“2023-03-01 -9000”）。" in response.text

@@ -1,6 +1,7 @@
 """Pages: the screening desk — paste a text and see its hits highlighted; a loan calculator.
 
-Stateless: nothing is stored. The text result is an htmx partial (``screening/_text_result.html``)
+Nothing is stored by screening itself; a flagged text can be registered as a lead
+(:func:`referrals.text_to_lead`). The text result is an htmx partial (``screening/_text_result.html``)
 as is the loan result (``screening/_loan_result.html``); without htmx the full page is returned.
 Highlighting is built here as plain segments and escaped by the template, never as HTML strings.
 """
@@ -14,10 +15,15 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
-from fangfei.deps import ActorDep
-from fangfei.errors import FangfeiError, FieldProblem, invalid
+from fangfei.auth.roles import Actor
+from fangfei.clock import local_today
+from fangfei.deps import ActorDep, CipherDep, SessionDep
+from fangfei.errors import FangfeiError, FieldProblem, form_model, invalid
+from fangfei.reference import service as reference
+from fangfei.screening import referrals
 from fangfei.screening.loan_files import KIND_NAMES
 from fangfei.screening.loan_input import KIND_LABELS
 from fangfei.screening.loans import screen_loan_data
@@ -55,8 +61,14 @@ def segments(text: str, hits: tuple[TextHit, ...] | list[TextHit]) -> list[Segme
     return pieces
 
 
-def _form_context(values: dict[str, str]) -> dict[str, Any]:
-    return {
+def _form_context(
+    values: dict[str, str], db: Session | None = None, actor: Actor | None = None
+) -> dict[str, Any]:
+    lead_choices = {} if db is None or actor is None else {
+        "channels": referrals.channels(db), "domains": reference.items(db, "industry_domain"),
+        "places": reference.jurisdictions(db, under_path=actor.jurisdiction_path),
+    }  # fmt: skip
+    return lead_choices | {
         "values": values,
         "default_benchmark": default_benchmark_pct(),
         "licences": licence_names(),
@@ -96,11 +108,11 @@ def _status(request: Request, error: FangfeiError | None) -> int:
 
 
 @router.post("/screening/text")
-async def screen_text_page(request: Request, actor: ActorDep) -> Response:
+async def screen_text_page(request: Request, db: SessionDep, actor: ActorDep) -> Response:
     """Screen the pasted text and show it with its hits highlighted."""
     ensure_may_screen(actor)
     values = await _form(request)
-    context = _form_context(values)
+    context = _form_context(values, db, actor)
     error: FangfeiError | None = None
     try:
         text = values.get("text", "").strip()
@@ -122,6 +134,27 @@ async def screen_text_page(request: Request, actor: ActorDep) -> Response:
         partial="screening/_text_result.html",
         status_code=_status(request, error),
     )
+
+
+@router.post("/screening/text/lead")
+async def text_lead(
+    request: Request, db: SessionDep, actor: ActorDep, cipher: CipherDep
+) -> Response:
+    """Register a flagged text as a lead and open it."""
+    values = await _form(request)
+    data = form_model(referrals.TextLeadIn, {k: v for k, v in values.items() if v != ""})
+    try:
+        lead = referrals.text_to_lead(
+            db, actor=actor, cipher=cipher, data=data, today=local_today()
+        )
+    except FangfeiError as error:
+        if error.status in (403, 404):
+            raise
+        db.rollback()
+        context = _form_context(values, db, actor) | {"text_error": error}
+        return render(request, "screening/index.html", context, actor=actor,
+                      status_code=error.status)  # fmt: skip
+    return RedirectResponse(f"/leads/{lead.id}", status_code=303)
 
 
 def _flows(text: str) -> list[dict[str, str]]:

@@ -1,25 +1,31 @@
-"""A key-supervision listing made into a risk lead (线上监测 or another channel of 自主摸排发现):
-the lead is about the listed enterprise and carries the words, the tier and the legal basis."""
+"""Screening results made into risk leads (线上监测 or another channel of 自主摸排发现): a
+key-supervision listing (the lead is about the listed enterprise, with the words, tier and
+legal basis), or a flagged promotional text (about the enterprise behind it, with the hits)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fangfei.audit import service as audit
 from fangfei.auth import policy
 from fangfei.auth.roles import Actor
+from fangfei.entities.identifiers import check_uscc
+from fangfei.entities.models import Enterprise
 from fangfei.errors import FieldProblem, conflict, invalid
 from fangfei.leads import intake
 from fangfei.leads.models import Lead
 from fangfei.leads.schemas import LeadCreate
 from fangfei.reference import service as reference
 from fangfei.screening import supervision
+from fangfei.screening.texts import screen_text
 from fangfei.security.crypto import FieldCipher
 
 SOURCE = "self_discovered"  # 自主摸排发现: the channels a screening hit may come in by
+EXCERPT = 2000  # characters of the text kept in the lead's description
 
 
 class ListingLeadIn(BaseModel):
@@ -59,3 +65,43 @@ def to_lead(
     audit.record(db, actor=actor, action="supervision.lead", object_type="entity",
                  object_id=listing.entity_id, detail={"lead": lead.number})  # fmt: skip
     return lead
+
+
+class TextLeadIn(BaseModel):
+    """A screened promotional text registered as a lead about the enterprise behind it."""
+
+    text: str = Field(min_length=1, max_length=20000)
+    subject_name: str = Field(default="", max_length=200)
+    subject_uscc: str = Field(default="", max_length=32)
+    jurisdiction_id: int | None = None
+    channel: str = "online_monitoring"
+    domain: str = "d2_private_finance"
+
+
+def text_to_lead(
+    db: Session, *, actor: Actor, cipher: FieldCipher, data: TextLeadIn, today: date
+) -> Lead:
+    """Screen the text again (the client's verdict is not trusted) and register a lead with the
+    hits; the lead is about the registered enterprise of that USCC when there is one."""
+    policy.ensure(db, actor, "lead.create")
+    result = screen_text(data.text)
+    if not result.flagged:
+        raise invalid(
+            "该文本未达到判定阈值，不能登记为风险线索。", [FieldProblem("text", result.explanation)]
+        )
+    if data.channel not in dict(channels(db)):
+        raise invalid(
+            "线索渠道有误。", [FieldProblem("channel", "须为自主摸排发现类的渠道，如线上监测")]
+        )
+    uscc = check_uscc(data.subject_uscc or None).value
+    entity_id = db.scalar(select(Enterprise.id).where(Enterprise.uscc == uscc)) if uscc else None
+    subject: dict[str, object] = (
+        {"subject_entity_id": entity_id} if entity_id is not None
+        else {"subject_name": data.subject_name, "subject_uscc": data.subject_uscc or None}
+    )  # fmt: skip
+    excerpt = data.text if len(data.text) <= EXCERPT else data.text[:EXCERPT] + "……"
+    return intake.create(db, actor=actor, cipher=cipher, data=LeadCreate(
+        channel=data.channel, domain=data.domain, jurisdiction_id=data.jurisdiction_id,
+        description=f"宣传文本筛查：{result.explanation}\n原文：{excerpt}", discovered_on=today,
+        **subject,
+    ))  # fmt: skip
