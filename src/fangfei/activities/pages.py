@@ -15,7 +15,7 @@ from fangfei.clock import local_today
 from fangfei.deps import ActorDep, SessionDep
 from fangfei.errors import FangfeiError, form_model
 from fangfei.reference import service as reference
-from fangfei.web.render import render
+from fangfei.web.render import render, show_refusal
 
 router = APIRouter(include_in_schema=False)
 
@@ -55,9 +55,7 @@ async def activity_action(
             values = {k: v for k, v in form.items() if v != ""}
             service.record(db, actor=actor, data=form_model(ActivityIn, values))
     except FangfeiError as error:
-        if error.status in (403, 404):
-            raise
-        db.rollback()
+        show_refusal(db, error)
         context = {**_context(db, actor, None), "error": error, "form": form}
         return render(
             request, "activities/index.html", context, actor=actor, status_code=error.status

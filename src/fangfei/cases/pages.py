@@ -37,7 +37,7 @@ from fangfei.deps import ActorDep, SessionDep, campaign_cutoff
 from fangfei.errors import FangfeiError, FieldProblem, form_model, invalid, not_found
 from fangfei.leads import attachments
 from fangfei.reference import service as reference
-from fangfei.web.render import render
+from fangfei.web.render import render, show_refusal
 
 router = APIRouter(include_in_schema=False)
 
@@ -182,9 +182,7 @@ async def take_action(
     try:
         await _apply(request, db, actor, case_id, action, form)
     except FangfeiError as error:
-        if error.status in (403, 404):
-            raise
-        db.rollback()
+        show_refusal(db, error)
         case = service.get_or_raise(db, actor=actor, case_id=case_id)
         context = {**_detail_context(request, db, actor, case), "error": error}
         return render(request, "cases/detail.html", context, actor=actor,

@@ -13,7 +13,7 @@ from fangfei.auth.roles import Actor
 from fangfei.cases import doc_templates, documents
 from fangfei.deps import ActorDep, SessionDep
 from fangfei.errors import FangfeiError, FieldProblem, invalid, not_found
-from fangfei.web.render import download, render
+from fangfei.web.render import download, render, show_refusal
 
 router = APIRouter(include_in_schema=False)
 
@@ -58,9 +58,7 @@ async def replace(kind: str, request: Request, db: SessionDep, actor: ActorDep) 
         documents.replace_template(db, actor=actor, kind=kind, content=content,
                                    files_root=request.app.state.settings.files_dir)  # fmt: skip
     except FangfeiError as error:
-        if error.status in (403, 404):
-            raise
-        db.rollback()
+        show_refusal(db, error)
         return _page_with_error(request, db, actor, error)
     return RedirectResponse("/admin/templates", status_code=303)
 

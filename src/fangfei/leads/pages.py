@@ -27,7 +27,7 @@ from fangfei.leads.schemas import (
 )
 from fangfei.leads.workflow import STATUS_LABELS, STEP_LABELS, allowed_steps
 from fangfei.reference import service as reference
-from fangfei.web.render import render
+from fangfei.web.render import render, show_refusal
 
 router = APIRouter(include_in_schema=False)
 
@@ -226,9 +226,7 @@ async def take_step(
     try:
         _apply(request, db, actor, lead_id, step, form)
     except FangfeiError as error:
-        if error.status in (403, 404):
-            raise
-        db.rollback()
+        show_refusal(db, error)
         lead = service.get_or_raise(db, actor=actor, lead_id=lead_id)
         context = {**_detail_context(db, actor, lead), "error": error, "values": form}
         return render(request, "leads/detail.html", context, actor=actor, status_code=error.status)

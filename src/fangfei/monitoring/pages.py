@@ -16,7 +16,7 @@ from fangfei.monitoring import triage
 from fangfei.monitoring.scoring import TYPOLOGY_LABELS
 from fangfei.monitoring.views import evidence_lines
 from fangfei.reference import service as reference
-from fangfei.web.render import render
+from fangfei.web.render import render, show_refusal
 
 router = APIRouter(include_in_schema=False)
 
@@ -75,8 +75,6 @@ async def dispose(
         triage.mark_false_positive(db, actor=actor, alert_id=alert_id,
                                    reason=form.get("reason", ""))  # fmt: skip
     except FangfeiError as error:
-        if error.status in (403, 404):
-            raise
-        db.rollback()
+        show_refusal(db, error)
         return _page(request, db, actor, store, alert_id, error)
     return RedirectResponse(f"/alerts/{alert_id}", status_code=303)

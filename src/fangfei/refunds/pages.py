@@ -23,7 +23,7 @@ from fangfei.refunds.pool import ReceiptIn, RegisterSettings
 from fangfei.refunds.register import ParticipantFilter
 from fangfei.refunds.register_import import RegisterImport, import_register
 from fangfei.refunds.rounds import AdjustmentLine
-from fangfei.web.render import render
+from fangfei.web.render import render, show_refusal
 
 router = APIRouter(include_in_schema=False)
 ROUND_PAGE = 500
@@ -82,9 +82,7 @@ async def refund_action(
         files_root = request.app.state.settings.files_dir
         imported = await _apply(db, actor, cipher, case_id, action, form, files_root)
     except FangfeiError as error:
-        if error.status in (403, 404):
-            raise
-        db.rollback()
+        show_refusal(db, error)
         case = register.case_for(db, actor=actor, case_id=case_id, action="refund.view")
         context = {**_context(db, actor, case, ParticipantFilter()), "error": error}
         return render(request, "refunds/case.html", context, actor=actor, status_code=error.status)
@@ -198,9 +196,7 @@ async def correct_identity(
         register.correct_identity(db, actor=actor, cipher=cipher, case_id=case_id, number=number,
                                   data=form_model(register.IdentityIn, values))  # fmt: skip
     except FangfeiError as error:
-        if error.status in (403, 404):
-            raise
-        db.rollback()
+        show_refusal(db, error)
         return participant_page(case_id, number, request, db, actor, error=error)
     return RedirectResponse(f"/cases/{case_id}/refunds/participants/{number}", status_code=303)
 
@@ -264,9 +260,7 @@ async def decide_round(
         else:
             raise not_found("操作", decision)
     except FangfeiError as error:
-        if error.status in (403, 404):
-            raise
-        db.rollback()
+        show_refusal(db, error)
         context = {**_round_context(db, actor, round_id, 1), "error": error}
         return render(request, "refunds/round.html", context, actor=actor, status_code=error.status)
     return RedirectResponse(f"/refund-rounds/{round_id}", status_code=303)

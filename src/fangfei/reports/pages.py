@@ -17,7 +17,7 @@ from fangfei.deps import ActorDep, SessionDep, campaign_cutoff
 from fangfei.errors import FangfeiError, FieldProblem, invalid, not_found
 from fangfei.leads import attachments
 from fangfei.reports import attachment1, case_tables, monthly, national, runs
-from fangfei.web.render import XLSX_TYPE, download, render
+from fangfei.web.render import XLSX_TYPE, download, render, show_refusal
 
 router = APIRouter(include_in_schema=False)
 Table = Literal["a3", "a4"]
@@ -100,9 +100,7 @@ async def _run_action(
     try:
         change()
     except FangfeiError as error:
-        if error.status in (403, 404):
-            raise
-        db.rollback()
+        show_refusal(db, error)
         return _index(request, db, actor, None, error)
     return RedirectResponse("/reports#runs", status_code=303)
 

@@ -13,7 +13,7 @@ from fangfei.clock import local_today
 from fangfei.deps import ActorDep, SessionDep
 from fangfei.errors import FangfeiError
 from fangfei.reports import attachment1, parts
-from fangfei.web.render import render
+from fangfei.web.render import render, show_refusal
 
 router = APIRouter(include_in_schema=False)
 
@@ -64,9 +64,7 @@ async def save_mine(request: Request, db: SessionDep, actor: ActorDep) -> Respon
         if form.get("action") == "submit":
             parts.submit(db, actor=actor, period=period)
     except FangfeiError as error:
-        if error.status in (403, 404):
-            raise
-        db.rollback()
+        show_refusal(db, error)
         view = parts.mine(db, actor=actor, period=period)
         return _part(request, db, actor, view, error=error, form=form)
     return RedirectResponse(f"/reports/parts/mine?period={period}", status_code=303)
@@ -85,9 +83,7 @@ async def return_part(part_id: int, request: Request, db: SessionDep, actor: Act
     try:
         returned = parts.return_part(db, actor=actor, part_id=part_id, reason=reason)
     except FangfeiError as error:
-        if error.status in (403, 404):
-            raise
-        db.rollback()
+        show_refusal(db, error)
         view = parts.detail(db, actor=actor, part_id=part_id)
         return _part(request, db, actor, view, error=error)
     return RedirectResponse(f"/reports/parts?period={returned.period}", status_code=303)

@@ -31,7 +31,7 @@ from fangfei.screening.lpr import default_benchmark_pct
 from fangfei.screening.names import licence_names
 from fangfei.screening.texts import TextHit, screen_text
 from fangfei.screening.views import MAX_TEXT, ensure_may_screen
-from fangfei.web.render import render
+from fangfei.web.render import render, show_refusal
 
 router = APIRouter(include_in_schema=False)
 _FLOW_SEPARATORS = re.compile(r"[,，\t ]+")
@@ -148,9 +148,7 @@ async def text_lead(
             db, actor=actor, cipher=cipher, data=data, today=local_today()
         )
     except FangfeiError as error:
-        if error.status in (403, 404):
-            raise
-        db.rollback()
+        show_refusal(db, error)
         context = _form_context(values, db, actor) | {"text_error": error}
         return render(request, "screening/index.html", context, actor=actor,
                       status_code=error.status)  # fmt: skip

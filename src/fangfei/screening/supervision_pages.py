@@ -15,7 +15,7 @@ from fangfei.errors import FangfeiError
 from fangfei.reference import service as reference
 from fangfei.screening import referrals, supervision
 from fangfei.screening.lexicon import name_lexicon
-from fangfei.web.render import render
+from fangfei.web.render import render, show_refusal
 
 router = APIRouter(include_in_schema=False)
 
@@ -62,8 +62,6 @@ async def listing_action(
                                reason=form.get("reason", ""))  # fmt: skip
             return RedirectResponse("/screening/supervision", status_code=303)
     except FangfeiError as error:
-        if error.status in (403, 404):
-            raise
-        db.rollback()
+        show_refusal(db, error)
         return _page(request, db, actor, supervision.ListingFilter(), error)
     return RedirectResponse("/screening/supervision", status_code=303)

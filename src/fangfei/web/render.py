@@ -11,12 +11,14 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
 
 from fangfei.audit.labels import action_label
 from fangfei.auth import policy
 from fangfei.auth.roles import ROLE_LABELS, Actor
 from fangfei.clock import local_time
 from fangfei.deps import CSRF_FIELD, csrf_token
+from fangfei.errors import FangfeiError
 from fangfei.refunds.allocation import fen_to_yuan
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -112,3 +114,11 @@ def download(content: bytes, filename: str, media_type: str = XLSX_TYPE) -> Resp
     """A file the browser saves under ``filename`` (Chinese names kept, RFC 5987)."""
     disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
     return Response(content, media_type=media_type, headers={"Content-Disposition": disposition})
+
+
+def show_refusal(db: Session, error: FangfeiError) -> None:
+    """Prepare to show a refused change on its page: what a page cannot show (not allowed, not
+    found) goes on to the error handler; otherwise nothing of the change is kept."""
+    if error.status in (403, 404):
+        raise error
+    db.rollback()
