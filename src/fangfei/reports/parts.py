@@ -225,12 +225,8 @@ def _views(db: Session, units: Sequence[PartUnit], period: str) -> list[PartView
     if not units:
         return []
     parent = units[0].parent
-    attachment1.period_of(period)
-    counted, parts, frozen = (
-        shares(db, period, units),
-        _parts(db, parent, period),
-        _frozen(db, parent, period),
-    )
+    counted = shares(db, period, units)  # refuses a malformed period
+    parts, frozen = _parts(db, parent, period), _frozen(db, parent, period)
     return [PartView(u, period, parts.get(u.key), counted[u.key], frozen) for u in units]
 
 

@@ -134,16 +134,14 @@ def screen_batch(
     """Screen the enterprises one registry import added; their listings in one insert per chunk
     (the import's audit row records the run and its count)."""
     stmt = select(Enterprise).where(Enterprise.import_batch_id == batch_id).order_by(Enterprise.id)
-    rows = flagged = 0
+    rows = 0
     pending: list[dict[str, object]] = []
-    found = db.execute(stmt.execution_options(yield_per=CHUNK)).scalars()
-    for enterprise in found:
+    for enterprise in db.execute(stmt.execution_options(yield_per=CHUNK)).scalars():
         rows += 1
         result = _result(enterprise)
         if result.flagged:
             pending.append(_listing(result, enterprise.id, actor, None))
-    flagged = len(pending)
-    run = _run(db, actor, "registry_import", input_name, input_sha256, rows, flagged,
+    run = _run(db, actor, "registry_import", input_name, input_sha256, rows, len(pending),
                audited=False)  # the import's audit row names the run  # fmt: skip
     for start in range(0, len(pending), CHUNK):
         chunk = [row | {"run_id": run.id} for row in pending[start : start + CHUNK]]
