@@ -2,9 +2,9 @@
 
 The corpus (``screening/corpus/*.jsonl``, one JSON object a line: ``id, label (1 = illegal
 promotion), categories, kind, text``) was written for fangfei; ``corpus/README.md`` tells its
-history. ``tune`` shaped the lexicon; ``tune2`` and ``tune3`` were each written as held-out sets
+history. ``tune`` shaped the lexicon; ``tune2`` to ``tune5`` were each written as held-out sets
 after a round of tuning, evaluated once, and then used for the next round; ``holdout`` was written
-after the last round and never tuned on — its figures are the honest estimate for new texts.
+before the last round and never tuned on — its figures are the honest estimate for new texts.
 
 Per category (the categories a positive text was labelled with): how many of its texts are
 flagged (recall), how many have that category among their hits (detection), and, of the texts
@@ -22,7 +22,7 @@ from importlib import resources
 from fangfei.screening.lexicon import text_lexicon
 from fangfei.screening.texts import RATE_CATEGORIES, TextResult, screen_text
 
-SPLITS = ("tune", "tune2", "tune3", "holdout")
+SPLITS = ("tune", "tune2", "tune3", "tune4", "tune5", "holdout")
 HELD_OUT = ("holdout",)
 GOAL_PRECISION = 0.9
 GOAL_RECALL = 0.9
