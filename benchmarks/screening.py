@@ -27,10 +27,10 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from fangfei.screening.labelled import load_corpus
 from fangfei.screening.lexicon import name_lexicon
 from fangfei.screening.names import NameScreener
 from fangfei.screening.normalize import fold
-from fangfei.screening.quality import load_corpus
 from fangfei.screening.registry import screen_registry
 from fangfei.screening.texts import screen_text
 

@@ -110,9 +110,27 @@ def test_illegal_lending_bait_is_flagged() -> None:
 def test_the_benchmark_is_a_parameter() -> None:
     text = "年化收益10%，每月付息。"
 
-    assert not screen_text(text, benchmark_pct=BENCHMARK).flagged
+    higher = screen_text(text, benchmark_pct=BENCHMARK)
     lower = screen_text(text, benchmark_pct=Decimal(8))
-    assert (lower.flagged, lower.categories) == (True, ("rate_above_benchmark",))
+    assert (higher.score, higher.categories) == (0, ())
+    assert (lower.score, lower.categories) == (3, ("rate_above_benchmark",))
+
+
+def test_a_promise_in_words_the_lexicon_lacks_is_flagged_by_its_likeness() -> None:
+    result = screen_text("表哥带我做的，钱放进去每周到账一次，几个月就回来一半了，想了解的私聊。")
+
+    assert (result.flagged, result.score, result.hits) == (True, 0, ())
+    assert result.likeness.log_odds >= result.likeness_threshold == 5
+    assert "与语料库中的违规宣传高度相似" in result.explanation
+    assert result.as_dict()["likeness_terms"] == list(result.likeness.terms)
+
+
+def test_likeness_does_not_flag_news_or_ordinary_notices() -> None:
+    notice = screen_text("小区停车费每月150元，请于每月5日前缴纳。")
+    news = screen_text("警方提醒：所谓“钱放进去每周到账，几个月就回来一半”的项目都是骗局。")
+
+    assert (notice.flagged, news.flagged, news.is_report) == (False, False, True)
+    assert notice.likeness.log_odds < 5
 
 
 def test_the_default_benchmark_is_four_times_the_latest_shipped_lpr() -> None:

@@ -190,6 +190,7 @@ class TextLexicon:
 
     version: int
     threshold: int
+    likeness_threshold: float
     categories: tuple[TextCategory, ...]
     negations: tuple[tuple[re.Pattern[str], int], ...]  # (pattern, window) pairs
     disclaimers: tuple[re.Pattern[str], ...]
@@ -254,6 +255,7 @@ def text_lexicon() -> TextLexicon:
     return TextLexicon(
         version=int(data.get("version", 0)),
         threshold=int(data.get("threshold", 3)),
+        likeness_threshold=float((data.get("likeness") or {}).get("threshold", 5)),
         categories=categories,
         negations=tuple(
             (compile_pattern(name, f"negation.{key}", spec.get("pattern")), int(spec["window"]))

@@ -1,7 +1,7 @@
 """承诺收益识别 — promised returns in a text, each normalised to an annual percentage.
 
 Forms read (cue words in ``data/rates.yaml``): ``年化12%``, ``月息1.5%``, ``日息0.1%``, ``每月返10%``,
-``一年期利率12%``, ``年化8%-12%`` (the upper bound), ``12个点``, ``百分之十``, ``千分之三每月``,
+``一年期利率12%``, ``年化8%-12%`` (the upper bound), ``12个点`` / ``二十个点``, ``百分之十``, ``千分之三每月``,
 ``万分之五每天``, ``2分利`` / ``月息2分`` / ``年息5厘``, ``年收益23倍`` and ``投资1万每月返175元``.
 
 Conventions, stated once here and in the explanations:
@@ -12,7 +12,7 @@ Conventions, stated once here and in the explanations:
   ``万分之`` without a period word is daily, as lending ads use it; ``分``/``厘`` without one are
   monthly (2分利 = 月息2%); one 分 is 10% a year, 1% a month, 0.1% a day, a 厘 a tenth of that;
 - ``N倍`` is a return of N × 100% of the stake over its period (年收益23倍 = 2300% a year);
-- ``投资A每月返B`` is B ÷ A per period;
+- ``投资A每月返B`` and ``每A每月返B`` are B ÷ A per period;
 - a figure of past performance, a benchmark or a negated one (近一年收益率25%, 业绩比较基准,
   不承诺年化12%) is extracted but marked ``promised=False``; a figure next to borrowing words
   (贷款, 额度, 下款 … in its clause or the one before) and no investing words (理财, 投资 …) is
@@ -42,7 +42,9 @@ _CENT = Decimal("0.01")
 _PERCENT = re.compile(
     rf"(?<![\d.])(?:(?P<low>{ARABIC})(?:%|个点)?[-~至到])?(?P<n>{ARABIC})(?:%|个百分点|个点)"
 )
-_CN_PERCENT = re.compile(rf"百分之(?P<n>{NUMBER})")
+_CN_PERCENT = re.compile(
+    rf"百分之(?P<n>{NUMBER})|(?P<points>[一二两三四五六七八九十]+)个(?:百分)?点"
+)
 _PER_MILLE = re.compile(rf"千分之(?P<n>{NUMBER})|(?<![\d.])(?P<a>{ARABIC})‰")
 _PER_TEN_THOUSAND = re.compile(rf"万分之(?P<n>{NUMBER})")
 _FEN = re.compile(
@@ -55,7 +57,7 @@ _TIMES_CONTEXT = ("收益", "回报", "翻", "赚", "利润", "增值", "升值"
 # A stake needs a unit or three digits, so that 投资一台 is not a stake of 1 yuan.
 _STAKE_AMOUNT = rf"(?:\d{{3,}}(?:\.\d+)?(?:元|块)?|{ARABIC}(?:万元|万块|万|千元|千|w|k)|{CHINESE}[万千](?:元|块)?)"
 _STAKE = re.compile(
-    rf"(?P<verb>投资|投入|存入|充值|入股|认购|认领|认养|购买|买入|缴纳|交纳|出借|借出|加盟|预交|预存|入会|办理|投|存|买|交|办)"
+    rf"(?P<verb>投资|投入|存入|充值|入股|认购|认领|认养|购买|买入|缴纳|交纳|出借|借出|加盟|预交|预存|入会|办理|投|存|买|交|办|每)"
     rf"[了满够到费]?(?:[^\d。;!?\n,]{{0,10}}?)(?P<p>{_STAKE_AMOUNT})[^。;!?\n]{{0,20}}?"
     rf"(?P<period>每个月|每月|每天|每日|每周|每年|一年|月|日|天|年|周)"
     rf"(?P<mid>[^\d。;!?\n,]{{0,8}}?)(?P<r>{AMOUNT})(?![\d.%‰倍个])(?P<after>的?(?:利息|收益|分红|回报))?"
@@ -231,7 +233,7 @@ def _period_after(window: str, cues: RateCues) -> tuple[str, int] | None:
 def _figures(text: str, cues: RateCues) -> list[_Figure]:
     figures = [_Figure(m.start(), m.end(), Decimal(m.group("n"))) for m in _PERCENT.finditer(text)]
     for m in _CN_PERCENT.finditer(text):
-        if (value := number_value(m.group("n"))) is not None:
+        if (value := number_value(m.group("n") or m.group("points"))) is not None:
             figures.append(_Figure(m.start(), m.end(), value))
     for m in _PER_MILLE.finditer(text):
         if (value := number_value(m.group("n") or m.group("a"))) is not None:

@@ -10,10 +10,12 @@ A text is folded (``normalize``), then read in four passes, each explainable on 
    LPR) and loan rates above 36% count as hits of their own;
 3. **disclosures**: each standard risk disclosure found lowers the score;
 4. **reports**: a text with news or warning cues (警方提醒, 涉嫌非法集资被查, 骗局 …) quotes claims
-   rather than makes them, and is never flagged; its hits are still listed.
+   rather than makes them, and is never flagged; its hits are still listed;
+5. **likeness** (``likeness``): how much the text reads like the corpus's promotions.
 
 Score = the sum, over categories, of the weight of the category's strongest counted hit, less the
-disclosures; a text is flagged when the score reaches the lexicon's threshold.
+disclosures; a text is flagged when the score reaches the lexicon's threshold, or when its
+likeness reaches the likeness threshold (the promise made in words the lexicon lacks).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 from fangfei.screening.lexicon import TextCategory, TextLexicon, text_lexicon
+from fangfei.screening.likeness import Likeness, shipped_model
 from fangfei.screening.lpr import default_benchmark_pct
 from fangfei.screening.normalize import Folded, Mode, fold_with_origin
 from fangfei.screening.rates import CLAUSE_BREAKS, RateMention, extract_folded
@@ -98,6 +101,8 @@ class TextResult:
     report_cues: tuple[Cue, ...]
     categories: tuple[str, ...]
     explanation: str
+    likeness: Likeness
+    likeness_threshold: float
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready form: flagged, score, rates, hits and the explanation."""
@@ -113,6 +118,9 @@ class TextResult:
             "ignored": [hit.as_dict() for hit in self.ignored],
             "disclosures": [cue.text for cue in self.disclosures],
             "report_cues": [cue.text for cue in self.report_cues],
+            "likeness": self.likeness.log_odds,
+            "likeness_threshold": self.likeness_threshold,
+            "likeness_terms": list(self.likeness.terms),
             "explanation": self.explanation,
         }
 
@@ -283,15 +291,27 @@ def _quoted(texts: list[str], limit: int = 3) -> str:
 
 
 def _verdict(
-    score: int, threshold: int, flagged: bool, is_report: bool, hits: list[TextHit], cues: list[Cue]
+    score: int,
+    lexicon: TextLexicon,
+    likeness: Likeness,
+    is_report: bool,
+    hits: list[TextHit],
+    cues: list[Cue],
 ) -> str:
+    threshold = lexicon.threshold
     if is_report:
         return (
             f"文本含新闻报道或风险提示用语（{_quoted([c.text for c in cues])}），"
             f"其中引述的宣传用语不计为违规宣传（宣传用语得分 {score}）。"
         )
-    if flagged:
+    if score >= threshold:
         return f"疑似非法集资或非法放贷宣传：得分 {score}，达到阈值 {threshold}。"
+    if likeness.log_odds >= lexicon.likeness_threshold:
+        return (
+            f"疑似非法集资或非法放贷宣传：用语得分 {score} 未达到阈值 {threshold}，但文本与语料库中的"
+            f"违规宣传高度相似（相似度 {likeness.log_odds}，阈值 {lexicon.likeness_threshold:g}；"
+            f"相似用语 {_quoted(list(likeness.terms), limit=5)}），请人工核实。"
+        )
     if hits:
         return f"有可疑用语，但得分 {score} 未达到阈值 {threshold}。"
     return "未发现非法集资或非法放贷宣传用语。"
@@ -338,9 +358,11 @@ def screen_text(
     strong, weak = _report_cues(folded, lexicon)
     is_report = bool(strong) or len({cue.text for cue in weak}) >= 2
     score = _score(hits, disclosures, lexicon)
-    flagged = score >= lexicon.threshold and not is_report
+    likeness = shipped_model().read(folded.text)
+    alike = likeness.log_odds >= lexicon.likeness_threshold
+    flagged = (score >= lexicon.threshold or alike) and not is_report
     categories = tuple(dict.fromkeys(hit.category for hit in hits))
-    verdict = _verdict(score, lexicon.threshold, flagged, is_report, hits, strong + weak)
+    verdict = _verdict(score, lexicon, likeness, is_report, hits, strong + weak)
     explanation = verdict + _details(hits, lexicon) + _disclosure_note(disclosures)
     return TextResult(
         text=text,
@@ -356,4 +378,6 @@ def screen_text(
         report_cues=tuple(strong + weak),
         categories=categories,
         explanation=explanation,
+        likeness=likeness,
+        likeness_threshold=lexicon.likeness_threshold,
     )
