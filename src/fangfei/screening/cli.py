@@ -23,7 +23,14 @@ from fangfei.screening import supervision
 from fangfei.screening.documents import Skipped, read_documents
 from fangfei.screening.labelled import HELD_OUT, SPLITS, load_corpus
 from fangfei.screening.lenders import tally_lenders
-from fangfei.screening.lexicon import name_lexicon
+from fangfei.screening.lexicon import (
+    EDITABLE,
+    data_sha256,
+    data_source,
+    edited_path,
+    name_lexicon,
+    shipped,
+)
 from fangfei.screening.loan_files import TABLE_HELP, read_loans
 from fangfei.screening.loans import LoanResult, screen_loan_data
 from fangfei.screening.lpr import CAP_MULTIPLE, latest_shipped_lpr
@@ -136,6 +143,40 @@ def entities() -> None:
             )  # fmt: skip
     except FangfeiError as error:
         raise fail(error) from None
+
+
+@app.command(
+    "words",
+    help="显示正在使用的名称和经营范围词表（各档字样、依据、版本）；"
+    "--copy 把随系统提供的词表（名称与宣传文本）复制到 $FANGFEI_HOME/screening/ 供管理员修改，"
+    "修改后立即生效，再运行 fangfei screen entities 重新筛查已登记企业。",
+)
+def words(
+    copy: Annotated[bool, typer.Option("--copy", help="复制词表到数据目录供修改")] = False,
+) -> None:
+    """Print the name lexicon in force; ``--copy`` puts editable copies in the home folder."""
+    try:
+        if copy:
+            for name in EDITABLE:
+                target = edited_path(name)
+                if target.exists():
+                    console.print(f"已有 {escape(str(target))}，未覆盖。")
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(shipped(name).read_bytes())
+                console.print(f"已复制到 {escape(str(target))}：修改后请把 version 加一。")
+        lexicon = name_lexicon()
+    except FangfeiError as error:
+        raise fail(error) from None
+    console.print(
+        f"名称词表：{escape(str(data_source('names.yaml')))}（版本 {lexicon.version}，"
+        f"sha256 {data_sha256('names.yaml')[:12]}…）",
+        soft_wrap=True,
+    )
+    for code, tier in lexicon.tiers.items():
+        listed = "、".join(w.word for w in lexicon.words if w.tier.code == code) or "（无）"
+        console.print(f"[bold]{escape(tier.label)}[/bold]（{code}）：{escape(listed)}")
+        console.print(f"  依据：{escape(tier.basis)}", soft_wrap=True)
 
 
 # --- texts ------------------------------------------------------------------------------------

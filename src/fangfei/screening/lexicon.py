@@ -1,8 +1,10 @@
 """Loading the screening lexicons shipped in ``screening/data`` into checked, compiled objects.
 
-The YAML files are the single place where words, patterns, weights and legal bases live; an
-administrator edits them (bumping ``version``), code never repeats them. A file with a mistake is
-refused with a message naming the entry, so a typo cannot silently switch a rule off.
+The YAML files are the single place where words, patterns, weights and legal bases live; code
+never repeats them. The word lists are the administrator's to change: a copy of ``names.yaml`` or
+``texts.yaml`` at ``<FANGFEI_HOME>/screening/`` replaces the shipped file (``fangfei screen words
+--copy`` puts one there; bump its ``version``), and is read again whenever it changes. A file with
+a mistake is refused with a message naming the entry, so a typo cannot silently switch a rule off.
 """
 
 from __future__ import annotations
@@ -12,10 +14,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Any
 
 import yaml
 
+from fangfei.config import get_settings
 from fangfei.errors import FangfeiError, FieldProblem, invalid
 from fangfei.screening.normalize import Mode, fold
 
@@ -26,16 +31,43 @@ def _broken(name: str, where: str, reason: str) -> FangfeiError:
     return invalid(f"筛查词表 {name} 有误：{where}{reason}。", [FieldProblem(where, reason)])
 
 
+EDITABLE = ("names.yaml", "texts.yaml")
+
+
+def edited_path(name: str) -> Path:
+    """Where the administrator's copy of an editable lexicon lives."""
+    return get_settings().resolved_home / "screening" / name
+
+
+def shipped(name: str) -> Traversable:
+    """A data file as shipped with fangfei."""
+    return resources.files("fangfei.screening").joinpath("data", name)
+
+
+def data_source(name: str) -> Path | Traversable:
+    """The file in force: the administrator's copy of an editable lexicon, else the shipped one."""
+    if name in EDITABLE and (edited := edited_path(name)).is_file():
+        return edited
+    return shipped(name)
+
+
+def _version_key(name: str) -> tuple[str, int]:
+    source = data_source(name)
+    return str(source), source.stat().st_mtime_ns if isinstance(source, Path) else 0
+
+
 def data_sha256(name: str) -> str:
-    """The sha256 of one shipped data file, as read (recorded with each screening run)."""
-    raw = resources.files("fangfei.screening").joinpath("data", name).read_bytes()
-    return hashlib.sha256(raw).hexdigest()
+    """The sha256 of the data file in force, as read (recorded with each screening run)."""
+    return hashlib.sha256(data_source(name).read_bytes()).hexdigest()
 
 
 def load_yaml(name: str) -> dict[str, Any]:
-    """One shipped data file of the screening package, parsed."""
-    text = resources.files("fangfei.screening").joinpath("data", name).read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    """One data file of the screening package (the one in force), parsed."""
+    source = data_source(name)
+    try:
+        data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise _broken(str(source), "文件", f"不是有效的 YAML（{exc}）") from exc
     if not isinstance(data, dict):
         raise _broken(name, "文件", "顶层必须是键值表")
     return data
@@ -143,11 +175,15 @@ def _exemptions(data: dict[str, Any]) -> dict[str, frozenset[str]]:
     return exemptions
 
 
-@lru_cache(maxsize=1)
 def name_lexicon() -> NameLexicon:
-    """The shipped lexicon of enterprise name and business-scope words."""
-    name = "names.yaml"
-    data = load_yaml(name)
+    """The lexicon of enterprise name and business-scope words in force."""
+    return _name_lexicon(_version_key("names.yaml"))
+
+
+@lru_cache(maxsize=2)
+def _name_lexicon(_key: tuple[str, int]) -> NameLexicon:
+    data = load_yaml("names.yaml")
+    name = str(data_source("names.yaml"))  # in messages: the file an administrator would correct
     tiers = _tiers(name, data)
     exclusions = data.get("scope_exclusions") or {}
     return NameLexicon(
@@ -242,11 +278,15 @@ def _pattern_list(name: str, where: str, items: object) -> tuple[re.Pattern[str]
     )
 
 
-@lru_cache(maxsize=1)
 def text_lexicon() -> TextLexicon:
-    """The shipped lexicon of promotional-text claims."""
-    name = "texts.yaml"
-    data = load_yaml(name)
+    """The lexicon of promotional-text claims in force."""
+    return _text_lexicon(_version_key("texts.yaml"))
+
+
+@lru_cache(maxsize=2)
+def _text_lexicon(_key: tuple[str, int]) -> TextLexicon:
+    data = load_yaml("texts.yaml")
+    name = str(data_source("texts.yaml"))  # in messages: the file an administrator would correct
     categories = tuple(
         _category(name, i, spec) for i, spec in enumerate(data.get("categories") or [], start=1)
     )

@@ -294,16 +294,25 @@ def exclusion_spans(text: str, lexicon: NameLexicon) -> list[tuple[int, int]]:
     return spans
 
 
-@lru_cache(maxsize=4)
+_screeners: dict[bool, NameScreener] = {}
+
+
 def default_screener(*, regional: bool = True) -> NameScreener:
-    """The screener over the shipped lexicon, with or without the regional (Beijing) tier."""
+    """The screener over the lexicon in force, with or without the regional tier.
+
+    Compiled once per lexicon: a changed ``names.yaml`` gives a new lexicon object, and with it
+    a new screener.
+    """
     lexicon = name_lexicon()
-    tiers = None if regional else [t for t in lexicon.tiers if t != "regional"]
-    return NameScreener(lexicon, tiers=tiers)
+    screener = _screeners.get(regional)
+    if screener is None or screener.lexicon is not lexicon:
+        tiers = None if regional else [t for t in lexicon.tiers if t != "regional"]
+        screener = _screeners[regional] = NameScreener(lexicon, tiers=tiers)
+    return screener
 
 
 def screen_enterprise(
     *, name: str, scope: str = "", licence: str = NO_LICENCE, regional: bool = True
 ) -> NameResult:
-    """Screen one enterprise with the shipped lexicon."""
+    """Screen one enterprise with the lexicon in force."""
     return default_screener(regional=regional).screen(name=name, scope=scope, licence=licence)
