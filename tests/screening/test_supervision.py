@@ -235,3 +235,71 @@ def test_the_screening_page_registers_a_flagged_text(
     assert made.status_code == 303 and made.headers["location"].startswith("/leads/")
     lead = BeautifulSoup(client.get(made.headers["location"]).text, "html.parser")
     assert "鑫盛理财工作室" in lead.select_one("h1").get_text()
+
+
+KANTOUXI_LOAN = {
+    "loan_id": "L-1", "lender": {"name": "东城速借工作室", "licensed": "none"},
+    "borrower": {"name": "张三", "is_student": False}, "contract_date": "2026-03-01",
+    "principal_stated": "10000", "withheld": "2000",
+    "cash_flows": [{"date": "2026-03-01", "amount": "-8000", "kind": "disbursement"},
+                   {"date": "2026-09-01", "amount": "10000", "kind": "repayment"}],
+}  # fmt: skip
+FAIR_LOAN = {
+    "loan_id": "L-2", "lender": {"name": "某银行", "licensed": "bank"},
+    "borrower": {"name": "李四", "is_student": False}, "contract_date": "2026-03-01",
+    "principal_stated": "10000",
+    "cash_flows": [{"date": "2026-03-01", "amount": "-10000", "kind": "disbursement"},
+                   {"date": "2027-03-01", "amount": "10400", "kind": "repayment"}],
+}  # fmt: skip
+
+
+def test_a_flagged_loan_becomes_a_lead_about_the_lender(
+    db: Session, county: County, cipher: FieldCipher
+) -> None:
+    office = actor_of(county.users["office"])
+    lead = referrals.loan_to_lead(db, actor=office, cipher=cipher, today=date(2026, 12, 7),
+                                  data=referrals.LoanLeadIn(loan=KANTOUXI_LOAN,
+                                                            jurisdiction_id=county.east.id))  # fmt: skip
+
+    assert (lead.subject_name, lead.channel, lead.jurisdiction_id) == (
+        "东城速借工作室", "online_monitoring", county.east.id)  # fmt: skip
+    assert lead.description.startswith(
+        "借款利率筛查（出借人 东城速借工作室，借款人 张三，合同日期 2026-03-01）：名义年利率 ")
+    assert "砍头息" in lead.description
+    with pytest.raises(FangfeiError, match="未发现超过利率上限或套路贷特征"):
+        referrals.loan_to_lead(db, actor=office, cipher=cipher, today=date(2026, 12, 7),
+                               data=referrals.LoanLeadIn(loan=FAIR_LOAN))  # fmt: skip
+
+
+def test_the_loan_calculator_registers_a_flagged_loan(
+    client: TestClient, db: Session, county: County
+) -> None:
+    db.commit()
+    token = log_in(client, "east")
+    loan = {"csrf_token": token, "contract_date": "2026-03-01", "principal_stated": "10000",
+            "withheld": "2000", "licensed": "none", "lender_name": "东城速借工作室",
+            "borrower_name": "张三", "flows": "2026-03-01, -8000, 放款\n2026-09-01, 10000, 还本"}  # fmt: skip
+    shown = BeautifulSoup(client.post("/screening/loan", data=loan).text, "html.parser")
+    form = shown.select_one("[data-testid=loan-lead-form]")
+    assert form is not None
+    hidden = {i["name"]: i["value"] for i in form.select("input[type=hidden]")}
+    assert hidden["lender_name"] == "东城速借工作室" and hidden["withheld"] == "2000"
+    made = client.post("/screening/loan/lead", follow_redirects=False, data={
+        **hidden, "jurisdiction_id": str(county.east.id), "channel": "online_monitoring",
+        "domain": "d2_private_finance"})  # fmt: skip
+    assert made.status_code == 303 and made.headers["location"].startswith("/leads/")
+    page = BeautifulSoup(client.get(made.headers["location"]).text, "html.parser")
+    assert "东城速借工作室" in page.select_one("h1").get_text()
+
+
+def test_the_api_registers_a_flagged_loan_and_refuses_a_fair_one(
+    client: TestClient, db: Session, county: County
+) -> None:
+    headers = bearer(db, county, "office")
+    made = client.post("/api/v1/screening/loan/lead", headers=headers,
+                       json={"loan": KANTOUXI_LOAN, "jurisdiction_id": county.east.id})  # fmt: skip
+    refused = client.post("/api/v1/screening/loan/lead", headers=headers, json={"loan": FAIR_LOAN})
+
+    assert made.status_code == 200 and made.json()["lead"]["number"]
+    assert refused.status_code == 422
+    assert "未发现超过利率上限或套路贷特征" in refused.json()["message"]

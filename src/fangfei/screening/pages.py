@@ -189,11 +189,11 @@ def _loan_data(values: dict[str, str]) -> dict[str, Any]:
 
 
 @router.post("/screening/loan")
-async def screen_loan_page(request: Request, actor: ActorDep) -> Response:
+async def screen_loan_page(request: Request, db: SessionDep, actor: ActorDep) -> Response:
     """Compute a loan's rates from the calculator form."""
     ensure_may_screen(actor)
     values = await _form(request)
-    context = _form_context(values)
+    context = _form_context(values, db, actor)
     error: FangfeiError | None = None
     try:
         context["loan"] = screen_loan_data(_loan_data(values))
@@ -208,3 +208,27 @@ async def screen_loan_page(request: Request, actor: ActorDep) -> Response:
         partial="screening/_loan_result.html",
         status_code=_status(request, error),
     )
+
+
+@router.post("/screening/loan/lead")
+async def loan_lead(
+    request: Request, db: SessionDep, actor: ActorDep, cipher: CipherDep
+) -> Response:
+    """Register a flagged loan as a lead about its lender and open it."""
+    values = await _form(request)
+    try:
+        data = referrals.LoanLeadIn(
+            loan=_loan_data(values), lender_uscc=values.get("lender_uscc", ""),
+            jurisdiction_id=int(values["jurisdiction_id"]) if values.get("jurisdiction_id") else None,
+            channel=values.get("channel") or "online_monitoring",
+            domain=values.get("domain") or "d2_private_finance",
+        )  # fmt: skip
+        lead = referrals.loan_to_lead(
+            db, actor=actor, cipher=cipher, data=data, today=local_today()
+        )
+    except FangfeiError as error:
+        show_refusal(db, error)
+        context = _form_context(values, db, actor) | {"loan_error": error}
+        return render(request, "screening/index.html", context, actor=actor,
+                      status_code=error.status)  # fmt: skip
+    return RedirectResponse(f"/leads/{lead.id}", status_code=303)

@@ -1,6 +1,8 @@
-"""JSON API: screening a text, a loan or an enterprise name. Stateless: nothing is stored.
+"""JSON API: screening a text, a loan or an enterprise name (nothing is stored), and registering
+a flagged text or loan as a risk lead (screened again on the server).
 
-Mounted under ``/api/v1``. Every route needs a logged-in actor with ``screening.use``.
+Mounted under ``/api/v1``. Screening needs a logged-in actor with ``screening.use``; a lead needs
+``lead.create``.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from pydantic import BaseModel, Field
 
 from fangfei.auth import policy
 from fangfei.auth.roles import Actor
-from fangfei.deps import ActorDep
+from fangfei.clock import local_today
+from fangfei.deps import ActorDep, CipherDep, SessionDep
 from fangfei.errors import FieldProblem, forbidden, invalid
+from fangfei.screening import referrals
 from fangfei.screening.loans import screen_loan_data
 from fangfei.screening.names import screen_enterprise
 from fangfei.screening.texts import screen_text
@@ -114,3 +118,21 @@ async def screen_loan_api(request: Request, actor: ActorDep) -> dict[str, Any]:
     """Nominal (IRR method) and effective (XIRR) rates, the cap, flags and explanation."""
     ensure_may_screen(actor)
     return screen_loan_data(await _loan_body(request)).as_dict()
+
+
+@router.post("/text/lead", summary="把判定为违规宣传的文本登记为风险线索")
+def text_lead_api(
+    data: referrals.TextLeadIn, db: SessionDep, actor: ActorDep, cipher: CipherDep
+) -> dict[str, Any]:
+    """The text is screened again; the lead is about the enterprise of the USCC given, if any."""
+    lead = referrals.text_to_lead(db, actor=actor, cipher=cipher, data=data, today=local_today())
+    return {"lead": {"id": lead.id, "number": lead.number}}
+
+
+@router.post("/loan/lead", summary="把有风险的借款登记为风险线索（出借人为线索主体）")
+def loan_lead_api(
+    data: referrals.LoanLeadIn, db: SessionDep, actor: ActorDep, cipher: CipherDep
+) -> dict[str, Any]:
+    """The loan is screened again; the lead is about its lender."""
+    lead = referrals.loan_to_lead(db, actor=actor, cipher=cipher, data=data, today=local_today())
+    return {"lead": {"id": lead.id, "number": lead.number}}
