@@ -61,11 +61,14 @@ class Collection(Scenario):
                 SELECT t.account_id AS root, t.cp AS p, MIN(t.es) AS first_es FROM t
                 JOIN s1_cand c ON c.bank = t.bank AND c.account_id = t.account_id
                 WHERE t.inb = 1 AND t.ind = 1 GROUP BY t.account_id, t.cp),
+            paid_back AS (
+                SELECT t.account_id, t.cp, t.es FROM t
+                WHERE t.inb = 0 AND t.cp IN (SELECT p FROM payers)),
             back AS (
-                SELECT py.root, py.p, COUNT(*) AS n FROM t
-                JOIN s1_net nw ON nw.node = t.account_id
-                JOIN payers py ON py.root = nw.root AND py.p = t.cp
-                WHERE t.inb = 0 AND t.es > py.first_es GROUP BY py.root, py.p)
+                SELECT py.root, py.p, COUNT(*) AS n FROM paid_back o
+                JOIN s1_net nw ON nw.node = o.account_id
+                JOIN payers py ON py.root = nw.root AND py.p = o.cp
+                WHERE o.es > py.first_es GROUP BY py.root, py.p)
             SELECT py.root AS account_id, COUNT(*) AS payers,
                    SUM(CASE WHEN bk.n >= {b("min_returns")} THEN 1 ELSE 0 END) AS reflux
             FROM payers py LEFT JOIN back bk ON bk.root = py.root AND bk.p = py.p

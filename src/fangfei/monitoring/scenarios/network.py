@@ -166,7 +166,7 @@ class Lending(Scenario):
         return f"""
             WITH t AS ({window_sql(b)}),
             ev AS (
-                SELECT t.bank, t.account_id, {d.top_list("t.txn_id", 20)} AS txn_ids,
+                SELECT t.bank, t.account_id, {d.first_values("t.txn_id", 20)} AS txn_ids,
                        {d.top_list("t.cp", 20)} AS counterparties, MIN(t.es) AS first_es, MAX(t.es) AS last_es
                 FROM t JOIN s9_rated r ON r.bank = t.bank AND r.account_id = t.account_id AND r.cp = t.cp
                 WHERE r.rate >= {b("min_rate")} GROUP BY t.bank, t.account_id),

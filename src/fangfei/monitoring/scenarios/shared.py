@@ -115,7 +115,7 @@ def evidence_sql(b: Binder, candidates: str, condition: str) -> str:
     d = b.dialect
     cps = "CASE WHEN t.cp <> '' THEN t.cp END"
     return f"""
-        SELECT t.bank, t.account_id, {d.top_list("t.txn_id", EVIDENCE_ITEMS)} AS txn_ids,
+        SELECT t.bank, t.account_id, {d.first_values("t.txn_id", EVIDENCE_ITEMS)} AS txn_ids,
                {d.top_list(cps, EVIDENCE_ITEMS)} AS counterparties,
                MIN(t.es) AS first_es, MAX(t.es) AS last_es
         FROM ({window_sql(b)}) t

@@ -102,7 +102,7 @@ class LargeValue(Scenario):
                 f"""
             WITH t AS ({window_sql(b)}),
             ev AS (
-                SELECT t.bank, t.account_id, {b.dialect.top_list("t.txn_id", 20)} AS txn_ids,
+                SELECT t.bank, t.account_id, {b.dialect.first_values("t.txn_id", 20)} AS txn_ids,
                        {b.dialect.top_list("CASE WHEN t.cp <> '' THEN t.cp END", 20)} AS counterparties,
                        MIN(t.es) AS first_es, MAX(t.es) AS last_es
                 FROM t JOIN s6_days d ON d.bank = t.bank AND d.account_id = t.account_id
@@ -211,7 +211,7 @@ class Dormant(Scenario):
                 SELECT bank, account_id,
                        COUNT(DISTINCT CASE WHEN inb = 1 AND cp <> '' THEN cp END) AS in_cps,
                        SUM(CASE WHEN inb = 1 THEN fen ELSE 0 END) AS in_fen,
-                       {d.top_list("txn_id", 20)} AS txn_ids,
+                       {d.first_values("txn_id", 20)} AS txn_ids,
                        {d.top_list("CASE WHEN cp <> '' THEN cp END", 20)} AS counterparties,
                        MIN(es) AS first_es, MAX(es) AS last_es
                 FROM burst GROUP BY bank, account_id)
