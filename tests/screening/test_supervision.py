@@ -264,7 +264,8 @@ def test_a_flagged_loan_becomes_a_lead_about_the_lender(
     assert (lead.subject_name, lead.channel, lead.jurisdiction_id) == (
         "东城速借工作室", "online_monitoring", county.east.id)  # fmt: skip
     assert lead.description.startswith(
-        "借款利率筛查（出借人 东城速借工作室，借款人 张三，合同日期 2026-03-01）：名义年利率 ")
+        "借款利率筛查（出借人 东城速借工作室，借款人 张三，合同日期 2026-03-01）：名义年利率 "
+    )
     assert "砍头息" in lead.description
     with pytest.raises(FangfeiError, match="未发现超过利率上限或套路贷特征"):
         referrals.loan_to_lead(db, actor=office, cipher=cipher, today=date(2026, 12, 7),

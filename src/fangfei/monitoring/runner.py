@@ -12,7 +12,7 @@ import pyarrow as pa
 from fangfei.errors import FangfeiError, FieldProblem, invalid
 from fangfei.monitoring.engines import Engine
 from fangfei.monitoring.scenarios import SCENARIOS
-from fangfei.monitoring.scenarios.base import Binder, Compiler, Step
+from fangfei.monitoring.scenarios.base import LINES, Binder, Compiler, Step, lines_sql
 from fangfei.monitoring.scenarios.shared import ACCT_DIR, acct_dir_sql
 from fangfei.monitoring.scenarios.spec import Pack
 from fangfei.monitoring.store import BankStore
@@ -75,9 +75,13 @@ def compile_pack(
 
 
 def shared_steps(pack: Pack, engine: Engine, window: Window) -> list[Step]:
-    """The per-account profile every scenario starts from."""
-    binder = Binder(engine.dialect, {**pack.values(), **window.values()})
-    return [Step(ACCT_DIR, acct_dir_sql(binder), binder.params)]
+    """The window's lines and the per-account profile every scenario starts from."""
+    values = {**pack.values(), **window.values()}
+    lines, profile = Binder(engine.dialect, values), Binder(engine.dialect, values)
+    return [
+        Step(LINES, lines_sql(lines), lines.params),
+        Step(ACCT_DIR, acct_dir_sql(profile), profile.params),
+    ]
 
 
 def run_pack(

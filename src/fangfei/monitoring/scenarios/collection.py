@@ -63,7 +63,8 @@ class Collection(Scenario):
                 WHERE t.inb = 1 AND t.ind = 1 GROUP BY t.account_id, t.cp),
             paid_back AS (
                 SELECT t.account_id, t.cp, t.es FROM t
-                WHERE t.inb = 0 AND t.cp IN (SELECT p FROM payers)),
+                WHERE t.inb = 0 AND t.account_id IN (SELECT node FROM s1_net)
+                  AND t.cp IN (SELECT p FROM payers)),
             back AS (
                 SELECT py.root, py.p, COUNT(*) AS n FROM paid_back o
                 JOIN s1_net nw ON nw.node = o.account_id
