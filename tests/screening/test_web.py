@@ -161,8 +161,12 @@ def test_an_empty_text_is_answered_in_the_partial(
     assert "请粘贴要筛查的文本" in response.text
 
 
-def test_the_loan_calculator_computes_from_the_form(standalone: TestClient) -> None:
+def test_the_loan_calculator_computes_from_the_form(
+    client: TestClient, db: Session, county: County
+) -> None:
+    db.commit()
     form = {
+        "csrf_token": log_in(client, "office"),
         "contract_date": "2023-03-01",
         "principal_stated": "10000",
         "withheld": "1000",
@@ -170,16 +174,18 @@ def test_the_loan_calculator_computes_from_the_form(standalone: TestClient) -> N
         "flows": "2023-03-01, -9000, 放款\n2024-03-01, 10000, 还本",
     }
 
-    response = standalone.post("/screening/loan", data=form, headers={"HX-Request": "true"})
+    response = client.post("/screening/loan", data=form, headers={"HX-Request": "true"})
 
     assert response.status_code == 200
     assert '<dd data-testid="nominal">11.11%</dd>' in response.text
     assert "砍头息" in response.text
 
 
-def test_a_malformed_flow_line_is_named(standalone: TestClient) -> None:
-    form = {"contract_date": "2023-03-01", "principal_stated": "1000", "flows": "2023-03-01 -9000"}
+def test_a_malformed_flow_line_is_named(client: TestClient, db: Session, county: County) -> None:
+    db.commit()
+    form = {"contract_date": "2023-03-01", "principal_stated": "1000", "flows": "2023-03-01 -9000",
+            "csrf_token": log_in(client, "office")}  # fmt: skip
 
-    response = standalone.post("/screening/loan", data=form, headers={"HX-Request": "true"})
+    response = client.post("/screening/loan", data=form, headers={"HX-Request": "true"})
 
     assert "现金流第 1 行应为“日期, 金额, 类型”三项（收到“2023-03-01 -9000”）。" in response.text

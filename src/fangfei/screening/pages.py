@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -22,6 +23,7 @@ from fangfei.auth.roles import Actor
 from fangfei.clock import local_today
 from fangfei.deps import ActorDep, CipherDep, SessionDep
 from fangfei.errors import FangfeiError, FieldProblem, form_model, invalid
+from fangfei.leads.models import Lead
 from fangfei.reference import service as reference
 from fangfei.screening import referrals
 from fangfei.screening.loan_files import KIND_NAMES
@@ -142,14 +144,25 @@ async def text_lead(
 ) -> Response:
     """Register a flagged text as a lead and open it."""
     values = await _form(request)
-    data = form_model(referrals.TextLeadIn, {k: v for k, v in values.items() if v != ""})
+
+    def register() -> Lead:
+        data = form_model(referrals.TextLeadIn, {k: v for k, v in values.items() if v != ""})
+        return referrals.text_to_lead(db, actor=actor, cipher=cipher, data=data,
+                                      today=local_today())  # fmt: skip
+
+    return _lead_or_refusal(request, db, actor, values, "text_error", register)
+
+
+def _lead_or_refusal(
+    request: Request, db: Session, actor: Actor, values: dict[str, str], error_key: str,
+    register: Callable[[], Lead],
+) -> Response:  # fmt: skip
+    """Open the lead registered, or show the screening page again with the refusal."""
     try:
-        lead = referrals.text_to_lead(
-            db, actor=actor, cipher=cipher, data=data, today=local_today()
-        )
+        lead = register()
     except FangfeiError as error:
         show_refusal(db, error)
-        context = _form_context(values, db, actor) | {"text_error": error}
+        context = _form_context(values, db, actor) | {error_key: error}
         return render(request, "screening/index.html", context, actor=actor,
                       status_code=error.status)  # fmt: skip
     return RedirectResponse(f"/leads/{lead.id}", status_code=303)
@@ -216,19 +229,12 @@ async def loan_lead(
 ) -> Response:
     """Register a flagged loan as a lead about its lender and open it."""
     values = await _form(request)
-    try:
-        data = referrals.LoanLeadIn(
-            loan=_loan_data(values), lender_uscc=values.get("lender_uscc", ""),
-            jurisdiction_id=int(values["jurisdiction_id"]) if values.get("jurisdiction_id") else None,
-            channel=values.get("channel") or "online_monitoring",
-            domain=values.get("domain") or "d2_private_finance",
-        )  # fmt: skip
-        lead = referrals.loan_to_lead(
-            db, actor=actor, cipher=cipher, data=data, today=local_today()
-        )
-    except FangfeiError as error:
-        show_refusal(db, error)
-        context = _form_context(values, db, actor) | {"loan_error": error}
-        return render(request, "screening/index.html", context, actor=actor,
-                      status_code=error.status)  # fmt: skip
-    return RedirectResponse(f"/leads/{lead.id}", status_code=303)
+
+    def register() -> Lead:
+        fields = {k: values[k] for k in ("lender_uscc", "jurisdiction_id", "channel", "domain")
+                  if values.get(k)}  # fmt: skip
+        data = form_model(referrals.LoanLeadIn, {"loan": _loan_data(values), **fields})
+        return referrals.loan_to_lead(db, actor=actor, cipher=cipher, data=data,
+                                      today=local_today())  # fmt: skip
+
+    return _lead_or_refusal(request, db, actor, values, "loan_error", register)

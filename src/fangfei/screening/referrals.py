@@ -67,15 +67,20 @@ def to_lead(
     return lead
 
 
-class TextLeadIn(BaseModel):
+class LeadPlacement(BaseModel):
+    """Where a lead from a screened text or loan is filed."""
+
+    jurisdiction_id: int | None = None
+    channel: str = "online_monitoring"
+    domain: str = "d2_private_finance"
+
+
+class TextLeadIn(LeadPlacement):
     """A screened promotional text registered as a lead about the enterprise behind it."""
 
     text: str = Field(min_length=1, max_length=20000)
     subject_name: str = Field(default="", max_length=200)
     subject_uscc: str = Field(default="", max_length=32)
-    jurisdiction_id: int | None = None
-    channel: str = "online_monitoring"
-    domain: str = "d2_private_finance"
 
 
 def text_to_lead(
@@ -114,14 +119,11 @@ def _subject(db: Session, name: str, uscc_given: str) -> dict[str, object]:
     return {"subject_name": name, "subject_uscc": uscc_given or None}
 
 
-class LoanLeadIn(BaseModel):
+class LoanLeadIn(LeadPlacement):
     """A screened loan registered as a lead about its lender."""
 
     loan: dict[str, object]
     lender_uscc: str = Field(default="", max_length=32)
-    jurisdiction_id: int | None = None
-    channel: str = "online_monitoring"
-    domain: str = "d2_private_finance"
 
 
 def loan_to_lead(
