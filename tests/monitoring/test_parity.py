@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from fangfei.monitoring.engines import Engine
-from fangfei.monitoring.runner import Window, run_store
+from fangfei.monitoring.runner import Window, register_store, run_pack, run_store, window_rows
 from fangfei.monitoring.scenarios import SCENARIOS
 from fangfei.monitoring.scenarios.spec import SHIPPED, load_pack
 from fangfei.monitoring.scoring import score_hits
@@ -41,8 +41,9 @@ def test_every_scenario_gives_identical_hits_and_alerts(
     store = book.store(tmp_path)
     pack = load_pack(SHIPPED)
 
-    on_duckdb = run_store(duckdb_engine, pack, store, YEAR)
-    on_spark = run_store(spark, pack, store, YEAR)
+    on_duckdb = run_store(duckdb_engine, pack, store, YEAR)  # a small window: lines materialised
+    register_store(spark, store)
+    on_spark = run_pack(spark, pack, YEAR, materialise=False)  # as on a province's data
 
     assert set(on_duckdb) == set(on_spark) == set(SCENARIOS)
     assert _rows(on_spark) == _rows(on_duckdb)  # type: ignore[arg-type]
@@ -52,3 +53,21 @@ def test_every_scenario_gives_identical_hits_and_alerts(
     alerts_spark = [a.to_json() for a in score_hits(on_spark, pack, YEAR, "engine")]
     assert alerts_spark == alerts_duckdb
     assert {a["account_id"] for a in alerts_spark} >= {"S1C", "S2Q", "S3T", "S7D", "S8A", "S9L"}
+
+
+def test_reading_the_store_again_gives_what_the_materialised_lines_give(
+    tmp_path: Path, duckdb_engine: Engine
+) -> None:
+    book = Book()
+    for case in CASES.values():
+        case(book)
+    store = book.store(tmp_path)
+    pack = load_pack(SHIPPED)
+    register_store(duckdb_engine, store)
+
+    materialised = run_pack(duckdb_engine, pack, YEAR, materialise=True)
+    streamed = run_pack(duckdb_engine, pack, YEAR, materialise=False)
+
+    assert 0 < window_rows(store, YEAR) < 20_000_000
+    assert _rows(streamed) == _rows(materialised)  # type: ignore[arg-type]
+    assert sum(t.num_rows for t in streamed.values()) > 0

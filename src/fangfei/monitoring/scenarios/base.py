@@ -104,14 +104,16 @@ class Scenario:
 
 
 LINES = "win_lines"
+MATERIALISED = "lines_materialised"  # a value of the run: whether ``LINES`` exists
 
 
 def lines_sql(b: Binder) -> str:
     """Statement lines of the analysis window with the derived columns every scenario uses.
 
-    Materialised once per run as ``LINES`` (``runner.shared_steps``): about twenty queries read
-    them, and reading the Parquet store and matching the name and remark patterns again for
-    each cost more than the table does (measured at 10M rows; see the README's benchmark).
+    Materialised once per run as ``LINES`` when they fit in memory (``runner.run_store``):
+    about twenty queries read them, and reading the Parquet store again for each costs more than
+    the table does; beyond that, every query reads the store (DuckDB prunes the columns and
+    pushes the month filter down) rather than spill the table to disk.
     """
     d = b.dialect
     es = d.epoch_seconds("ts")
@@ -135,8 +137,8 @@ def lines_sql(b: Binder) -> str:
 
 
 def window_sql(b: Binder) -> str:
-    """The window's lines as every scenario query reads them (the materialised ``LINES``)."""
-    return f"SELECT * FROM {LINES}"
+    """The window's lines as every scenario query reads them: ``LINES``, or from the store."""
+    return f"SELECT * FROM {LINES}" if b.values.get(MATERIALISED) else lines_sql(b)
 
 
 def history_sql(b: Binder) -> str:
