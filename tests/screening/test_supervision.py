@@ -4,6 +4,7 @@ a reason or register it as a lead; every screening run is recorded with its chec
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from openpyxl import Workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -24,7 +25,7 @@ from fangfei.entities.models import Enterprise
 from fangfei.entities.schemas import EnterpriseCreate, EntityUpdate
 from fangfei.errors import FangfeiError
 from fangfei.runtime import open_runtime
-from fangfei.screening import referrals, supervision
+from fangfei.screening import referrals, runs, supervision
 from fangfei.screening.lexicon import data_sha256
 from fangfei.screening.models import ScreeningRun, SupervisionListing
 from fangfei.security.crypto import FieldCipher
@@ -188,12 +189,29 @@ def test_the_command_line_rescreens_every_enterprise_and_records_file_runs(
     registry.write_text("企业名称,经营范围\n某某财富管理有限公司,财富管理\n", encoding="utf-8")
     recorded = CliRunner().invoke(fangfei_app, ["screen", "names", str(registry), "--record"])
     assert recorded.exit_code == 0, recorded.output
+    ads = tmp_path / "ads"
+    ads.mkdir()
+    (ads / "a.txt").write_text("保本保息，年化收益18%，每月返利\n本店周末水果八折\n", "utf-8")
+    texts = CliRunner().invoke(fangfei_app, ["screen", "texts", str(ads), "--record",
+                                             "--format", "jsonl"])  # fmt: skip
+    assert texts.exit_code == 0, texts.output
+    assert [json.loads(line)["flagged"] for line in texts.stdout.splitlines()] == [True, False]
+    assert "已记录筛查" in texts.stderr
+    loan = tmp_path / "loan.json"
+    loan.write_text(json.dumps(KANTOUXI_LOAN, ensure_ascii=False), "utf-8")
+    loans = CliRunner().invoke(fangfei_app, ["screen", "loan", str(loan), "--record"])
+    assert loans.exit_code == 0, loans.output
+    assert json.loads(loans.stdout)["flags"]
     with unit_of_work(open_runtime().sessions) as db:
-        runs = [
-            (r.kind, r.rows, r.flagged)
-            for r in db.scalars(select(ScreeningRun).order_by(ScreeningRun.id))
-        ]
-    assert runs == [("enterprises", 1, 1), ("registry_file", 1, 1)]
+        recorded_runs = list(db.scalars(select(ScreeningRun).order_by(ScreeningRun.id)))
+        audited = db.scalar(select(func.count()).select_from(AuditEvent)
+                            .where(AuditEvent.action == "screening.run"))  # fmt: skip
+    assert [(r.kind, r.rows, r.flagged) for r in recorded_runs] == [
+        ("enterprises", 1, 1), ("registry_file", 1, 1), ("text_files", 2, 1), ("loan_files", 1, 1)]  # fmt: skip
+    assert recorded_runs[2].input_sha256 == runs.path_sha256(ads)
+    assert recorded_runs[2].lexicon_sha256 == data_sha256("texts.yaml")
+    assert recorded_runs[3].lexicon_sha256 == data_sha256("lending.yaml")
+    assert audited == 4
 
 
 PROMISE = "鑫盛理财：保本保息，年化收益18%，每月返利，推荐朋友投资再奖励1%。"

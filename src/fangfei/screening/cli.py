@@ -19,7 +19,7 @@ from fangfei.cli_support import console, fail
 from fangfei.db import unit_of_work
 from fangfei.errors import FangfeiError, FieldProblem, invalid
 from fangfei.runtime import open_runtime
-from fangfei.screening import supervision
+from fangfei.screening import runs, supervision
 from fangfei.screening.documents import Skipped, read_documents
 from fangfei.screening.labelled import HELD_OUT, SPLITS, load_corpus
 from fangfei.screening.lenders import tally_lenders
@@ -63,6 +63,19 @@ def benchmark_pct(value: str | None) -> Decimal:
     return pct
 
 
+RECORD_HELP = "在本系统数据库中记录本次筛查（输入和规则文件的校验值、条数、命中数）"
+
+
+def _record(kind: str, path: Path, rows: int, flagged: int) -> None:
+    """Record a screening of files in the application database (``--record``)."""
+    rt = open_runtime()
+    with unit_of_work(rt.sessions) as db:
+        run = runs.record_files(db, actor=rt.actor, kind=kind, path=path, rows=rows,
+                                flagged=flagged)  # fmt: skip
+        # on stderr: the results on stdout stay plain JSON for ``loan`` and ``texts --format jsonl``
+        typer.echo(f"已记录筛查 {run.id}（输入 sha256 {run.input_sha256[:12]}…）", err=True)
+
+
 # --- names ------------------------------------------------------------------------------------
 
 
@@ -97,12 +110,7 @@ def names(
     regional: Annotated[
         bool, typer.Option("--regional/--no-regional", help="是否包括北京条例增加的地方金融字样")
     ] = True,
-    record: Annotated[
-        bool,
-        typer.Option(
-            "--record", help="在本系统数据库中记录本次筛查（文件和词表的校验值、行数、命中数）"
-        ),
-    ] = False,
+    record: Annotated[bool, typer.Option("--record", help=RECORD_HELP)] = False,
 ) -> None:
     """Screen every enterprise of a registry file."""
     screener = default_screener(regional=regional)
@@ -116,11 +124,7 @@ def names(
                 summary = screen_registry(registry, screener, writer)
         _print_names_summary(summary, time.perf_counter() - started, out)
         if record:
-            rt = open_runtime()
-            with unit_of_work(rt.sessions) as db:
-                run = supervision.record_file_run(db, actor=rt.actor, path=registry,
-                                                  rows=summary.rows, flagged=summary.flagged)  # fmt: skip
-                console.print(f"已记录筛查 {run.id}（文件 sha256 {run.input_sha256[:12]}…）")
+            _record("registry_file", registry, summary.rows, summary.flagged)
     except FangfeiError as error:
         raise fail(error) from None
 
@@ -214,6 +218,7 @@ def texts(
     benchmark: Annotated[
         str | None, typer.Option("--benchmark", help="收益基准（年化 %），默认 4 倍最新 LPR")
     ] = None,
+    record: Annotated[bool, typer.Option("--record", help=RECORD_HELP)] = False,
 ) -> None:
     """Screen promotional texts from a file or folder."""
     try:
@@ -227,6 +232,8 @@ def texts(
             (d.source, screen_text(d.text, benchmark_pct=pct))
             for d in read_documents(path, skipped)
         ]
+        if record:
+            _record("text_files", path, len(rows), sum(result.flagged for _, result in rows))
     except FangfeiError as error:
         raise fail(error) from None
     if output_format == "jsonl":
@@ -273,10 +280,13 @@ def _loan_outputs(path: Path) -> tuple[list[dict[str, Any]], list[LoanResult]]:
 )
 def loan(
     path: Annotated[Path, typer.Argument(help="借款文件或文件夹", show_default=False)],
+    record: Annotated[bool, typer.Option("--record", help=RECORD_HELP)] = False,
 ) -> None:
     """Screen one loan, or many with a per-lender tally; print JSON."""
     try:
         outputs, results = _loan_outputs(path)
+        if record:
+            _record("loan_files", path, len(outputs), sum(bool(r.flags) for r in results))
     except FangfeiError as error:
         _print_json({"error": error.message, "problems": [p.as_dict() for p in error.problems]})
         raise typer.Exit(code=1) from None

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from pydantic import BaseModel, Field
 from sqlalchemy import insert, select
@@ -26,14 +25,13 @@ from fangfei.auth.roles import Actor
 from fangfei.db import utcnow
 from fangfei.entities.models import Enterprise, Entity
 from fangfei.errors import FieldProblem, conflict, invalid, not_found
-from fangfei.screening.lexicon import data_sha256, name_lexicon
+from fangfei.screening import runs
+from fangfei.screening.lexicon import name_lexicon
 from fangfei.screening.models import ScreeningRun, SupervisionListing
 from fangfei.screening.names import NameResult, default_screener
-from fangfei.tables import file_sha256
 
 GONE = "名称、经营范围或持牌类型变更后，不再含需关注的字样"
 RELISTED = "名称或经营范围变更，按新的字样重新列入"
-LEXICON = "names.yaml"
 CHUNK = 5000
 
 
@@ -107,27 +105,6 @@ def screen_entity(
     return listing
 
 
-def _run(
-    db: Session, actor: Actor, kind: str, input_name: str, input_sha256: str, rows: int,
-    flagged: int, audited: bool = True,
-) -> ScreeningRun:  # fmt: skip
-    """Record a run; its audit row, unless the caller's own row covers it (an import's)."""
-    run = ScreeningRun(
-        kind=kind, input_name=input_name[:255], input_sha256=input_sha256,
-        lexicon_version=name_lexicon().version, lexicon_sha256=data_sha256(LEXICON), rows=rows,
-        flagged=flagged, actor_name=actor.label,
-    )  # fmt: skip
-    db.add(run)
-    db.flush()
-    if not audited:
-        return run
-    audit.record(db, actor=actor, action="screening.run", object_type="screening_run",
-                 object_id=run.id, detail={"kind": kind, "input": run.input_name,
-                                           "input_sha256": input_sha256, "rows": rows,
-                                           "flagged": flagged})  # fmt: skip
-    return run
-
-
 def screen_batch(
     db: Session, *, actor: Actor, batch_id: int, input_name: str, input_sha256: str
 ) -> ScreeningRun:
@@ -141,7 +118,7 @@ def screen_batch(
         result = _result(enterprise)
         if result.flagged:
             pending.append(_listing(result, enterprise.id, actor, None))
-    run = _run(db, actor, "registry_import", input_name, input_sha256, rows, len(pending),
+    run = runs.record(db, actor, "registry_import", input_name, input_sha256, rows, len(pending),
                audited=False)  # the import's audit row names the run  # fmt: skip
     for start in range(0, len(pending), CHUNK):
         chunk = [row | {"run_id": run.id} for row in pending[start : start + CHUNK]]
@@ -189,17 +166,10 @@ def screen_all(db: Session, *, actor: Actor) -> Rescreened:
         if change == "listed" and listing is not None:
             new.append(listing)
     digest = _digest((e.id, e.name, e.business_scope, e.licence_type) for e in enterprises)
-    run = _run(db, actor, "enterprises", "已登记企业", digest, len(enterprises), in_force)
+    run = runs.record(db, actor, "enterprises", "已登记企业", digest, len(enterprises), in_force)
     for listing in new:
         listing.run_id = run.id
     return Rescreened(run, changes["listed"], changes["unlisted"], changes["unchanged"])
-
-
-def record_file_run(
-    db: Session, *, actor: Actor, path: Path, rows: int, flagged: int
-) -> ScreeningRun:
-    """Record the screening of a registry file that is not imported (``screen names --record``)."""
-    return _run(db, actor, "registry_file", path.name, file_sha256(path), rows, flagged)
 
 
 class ListingFilter(BaseModel):
