@@ -29,7 +29,7 @@ class Sample:
 
 
 def corpus_bytes(split: str) -> bytes:
-    """One split's file as shipped (its checksum identifies the model trained on it)."""
+    """One split's file as shipped."""
     return resources.files("fangfei.screening").joinpath("corpus", f"{split}.jsonl").read_bytes()
 
 

@@ -69,7 +69,7 @@ def load_yaml(name: str) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         raise _broken(str(source), "文件", f"不是有效的 YAML（{exc}）") from exc
     if not isinstance(data, dict):
-        raise _broken(name, "文件", "顶层必须是键值表")
+        raise _broken(str(source), "文件", "顶层必须是键值表")
     return data
 
 

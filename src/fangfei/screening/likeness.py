@@ -15,14 +15,13 @@ explanation names the grams that weigh most, so an officer sees what it resemble
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from fangfei.screening.labelled import TRAINING, Sample, corpus_bytes, load_corpus
+from fangfei.screening.labelled import TRAINING, Sample, load_corpus
 from fangfei.screening.normalize import Mode, fold
 
 GRAM_SIZES = (1, 2, 3)
@@ -89,11 +88,3 @@ class LikenessModel:
 def shipped_model() -> LikenessModel:
     """The model trained on the shipped corpus's tuning splits."""
     return LikenessModel(load_corpus(TRAINING))
-
-
-def training_sha256() -> str:
-    """The checksum of the training splits, recorded with screening runs."""
-    digest = hashlib.sha256()
-    for split in TRAINING:
-        digest.update(corpus_bytes(split))
-    return digest.hexdigest()

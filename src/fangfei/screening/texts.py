@@ -294,6 +294,7 @@ def _verdict(
     score: int,
     lexicon: TextLexicon,
     likeness: Likeness,
+    alike: bool,
     is_report: bool,
     hits: list[TextHit],
     cues: list[Cue],
@@ -306,7 +307,7 @@ def _verdict(
         )
     if score >= threshold:
         return f"疑似非法集资或非法放贷宣传：得分 {score}，达到阈值 {threshold}。"
-    if likeness.log_odds >= lexicon.likeness_threshold:
+    if alike:
         return (
             f"疑似非法集资或非法放贷宣传：用语得分 {score} 未达到阈值 {threshold}，但文本与语料库中的"
             f"违规宣传高度相似（相似度 {likeness.log_odds}，阈值 {lexicon.likeness_threshold:g}；"
@@ -362,7 +363,7 @@ def screen_text(
     alike = likeness.log_odds >= lexicon.likeness_threshold
     flagged = (score >= lexicon.threshold or alike) and not is_report
     categories = tuple(dict.fromkeys(hit.category for hit in hits))
-    verdict = _verdict(score, lexicon, likeness, is_report, hits, strong + weak)
+    verdict = _verdict(score, lexicon, likeness, alike, is_report, hits, strong + weak)
     explanation = verdict + _details(hits, lexicon) + _disclosure_note(disclosures)
     return TextResult(
         text=text,
