@@ -162,10 +162,12 @@ class DuckDbEngine:
         return self._con.sql(sql, params=dict(params)).to_arrow_table()
 
     def drop(self, name: str) -> None:
-        """Drop a table or view."""
+        """Drop a table or view (a registered Arrow table is a view)."""
         name = checked_name(name)
-        self._con.execute(f"DROP TABLE IF EXISTS {name}")
-        self._con.execute(f"DROP VIEW IF EXISTS {name}")
+        view = self._con.execute(
+            "SELECT 1 FROM duckdb_views() WHERE view_name = $name AND NOT internal", {"name": name}
+        ).fetchone()
+        self._con.execute(f"DROP {'VIEW' if view else 'TABLE'} IF EXISTS {name}")
 
     def close(self) -> None:
         """Close the connection."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from fangfei.errors import FangfeiError, FieldProblem, invalid
@@ -145,7 +146,50 @@ def run_pack(
                 engine.drop(step.name)
     for step in shared:
         engine.drop(step.name or "")
-    return hits
+    return decode_keys(engine, hits)
+
+
+def decode_keys(engine: Engine, hits: dict[str, pa.Table]) -> dict[str, pa.Table]:
+    """Hits with account numbers in place of the keys the scenarios work with.
+
+    ``account_id`` and ``counterparties`` hold keys (``fangfei.monitoring.keys``); the numbers
+    come from the stored accounts and lines, read once for all the keys of all hits.
+    """
+    keys = {
+        key
+        for table in hits.values()
+        for key in (
+            *table["account_id"].to_pylist(),
+            *pc.list_flatten(table["counterparties"]).to_pylist(),
+        )
+        if key is not None
+    }
+    engine.register_arrow("hit_keys", pa.table({"k": pa.array(sorted(keys), pa.int64())}))
+    numbers = engine.fetch_arrow(
+        """
+        SELECT account_key AS k, MIN(account_id) AS number FROM accounts
+        WHERE account_key IN (SELECT k FROM hit_keys) GROUP BY account_key
+        UNION ALL
+        SELECT counterparty_key, MIN(counterparty_account) FROM txn
+        WHERE counterparty_key IN (SELECT k FROM hit_keys) GROUP BY counterparty_key""",
+        {},
+    )
+    engine.drop("hit_keys")
+    number = dict(zip(numbers["k"].to_pylist(), numbers["number"].to_pylist(), strict=True))
+    decoded: dict[str, pa.Table] = {}
+    for sid, table in hits.items():
+        accounts = pa.array([number[k] for k in table["account_id"].to_pylist()], pa.string())
+        counterparties = pa.array(
+            [
+                None if ks is None else [number[k] for k in ks]
+                for ks in table["counterparties"].to_pylist()
+            ],
+            pa.list_(pa.string()),
+        )
+        table = table.set_column(table.schema.get_field_index("account_id"), "account_id", accounts)
+        at = table.schema.get_field_index("counterparties")
+        decoded[sid] = table.set_column(at, "counterparties", counterparties)
+    return decoded
 
 
 def run_store(

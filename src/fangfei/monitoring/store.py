@@ -11,6 +11,9 @@ Layout::
 An import writes everything into its staging folder first. Its commit writes a journal naming
 every move, then renames the files into place; a commit interrupted half-way is finished the next
 time the store is opened, so a file lands whole or not at all.
+
+Files written before account keys were stored (``fangfei.monitoring.keys``) are rewritten with
+them, by the same kind of journalled commit, the first time the store is opened for work.
 """
 
 from __future__ import annotations
@@ -22,7 +25,11 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+import pyarrow.parquet as pq
+
 from fangfei.config import get_settings
+from fangfei.monitoring.keys import counterparty_key_sql, key_sql
 
 
 @dataclass(frozen=True)
@@ -33,9 +40,10 @@ class BankStore:
 
     @classmethod
     def default(cls) -> BankStore:
-        """The store under the configured FANGFEI_HOME, with interrupted commits finished."""
+        """The store under the configured FANGFEI_HOME: interrupted commits finished, keys added."""
         store = cls.of(get_settings().resolved_home)
         store.recover()
+        store.add_keys()
         return store
 
     @classmethod
@@ -77,6 +85,32 @@ class BankStore:
         path.mkdir(parents=True)
         return Staging(self, ident, path)
 
+    def add_keys(self) -> int:
+        """Rewrite the files stored without account keys (in one journalled commit); how many."""
+        account = f"{key_sql('account_id')} AS account_key"
+        line = f"{account}, {counterparty_key_sql('counterparty_account')} AS counterparty_key"
+        old = [(p, account) for p in self.account_files() if _lacks_keys(p)]
+        old += [(p, line) for p in self.transaction_files() if _lacks_keys(p)]
+        if not old:
+            return 0
+        staging = self.new_staging()
+        con = duckdb.connect()
+        con.execute("SET enable_progress_bar = false")
+        try:
+            moves: list[list[str]] = []
+            for n, (path, added) in enumerate(old):
+                staged = staging.path / f"{n}.parquet"
+                con.sql(
+                    f"SELECT *, {added} FROM read_parquet($path, hive_partitioning = false)",
+                    params={"path": str(path)},
+                ).write_parquet(str(staged), compression="zstd", row_group_size=1_000_000)
+                moves.append([str(staged), str(path)])
+            staging.move(moves)
+        finally:
+            con.close()
+            staging.discard()
+        return len(old)
+
     def recover(self) -> None:
         """Finish every commit that was interrupted while moving files."""
         for journal in sorted((self.root / ".journal").glob("*.json")):
@@ -84,6 +118,10 @@ class BankStore:
             _finish(moves)
             shutil.rmtree(self.root / ".staging" / journal.stem, ignore_errors=True)
             journal.unlink()
+
+
+def _lacks_keys(path: Path) -> bool:
+    return "account_key" not in pq.read_schema(path).names
 
 
 def _finish(moves: list[list[str]]) -> None:
@@ -111,13 +149,17 @@ class Staging:
         for n, source in enumerate(sorted((self.path / "transactions").glob("month=*/*.parquet"))):
             folder = self.store.transactions_dir / source.parent.name
             moves.append([str(source), str(folder / f"part-{self.ident}-{n}.parquet")])
+        self.move(moves)
+        return [Path(target) for _, target in moves]
+
+    def move(self, moves: list[list[str]]) -> None:
+        """Move staged files (source, target) into the store, all or — after a crash — later."""
         journal = self.store.root / ".journal" / f"{self.ident}.json"
         journal.parent.mkdir(parents=True, exist_ok=True)
         partial = journal.with_suffix(".part")
         partial.write_text(json.dumps(moves), "utf-8")
         os.replace(partial, journal)  # from here on the commit will complete
         self.store.recover()
-        return [Path(target) for _, target in moves]
 
     def discard(self) -> None:
         """Remove everything staged."""

@@ -7,6 +7,8 @@ Each ``*_sql`` function returns one query over the staged text tables ``acc_raw`
 
 from __future__ import annotations
 
+from fangfei.monitoring.keys import counterparty_key_sql, key_sql
+
 # Digits with correctly placed thousands separators or none, then optional decimals.
 AMOUNT_PATTERN = r"([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?"
 MAX_INTEGER_DIGITS = 16  # DECIMAL(18,2)
@@ -87,10 +89,11 @@ def transaction_checks_sql() -> str:
 
 def new_accounts_sql() -> str:
     """The staged accounts not stored yet, in the stored schema."""
-    return """
+    return f"""
         SELECT a.account_id, a.bank, a.holder_name, h.kind AS holder_type,
                NULLIF(a.holder_id, '') AS holder_id,
-               CAST(try_strptime(NULLIF(a.opened_at, ''), $date_format) AS DATE) AS opened_at
+               CAST(try_strptime(NULLIF(a.opened_at, ''), $date_format) AS DATE) AS opened_at,
+               {key_sql("a.account_id")} AS account_key
         FROM acc_raw a JOIN holder_alias h ON h.word = lower(a.holder_type)
         WHERE NOT EXISTS (
             SELECT 1 FROM acc_stored s WHERE s.bank = a.bank AND s.account_id = a.account_id)"""
@@ -108,6 +111,8 @@ def new_transactions_sql(with_stored: bool) -> str:
                NULLIF(r.counterparty_account, '') AS counterparty_account,
                NULLIF(r.counterparty_name, '') AS counterparty_name,
                NULLIF(r.channel, '') AS channel, NULLIF(r.remark, '') AS remark,
-               strftime(strptime(r."timestamp", $ts_format), '%Y-%m') AS month
+               strftime(strptime(r."timestamp", $ts_format), '%Y-%m') AS month,
+               {key_sql("r.account_id")} AS account_key,
+               {counterparty_key_sql("r.counterparty_account")} AS counterparty_key
         FROM txn_raw r JOIN dir_alias d ON d.word = lower(r.direction)
         WHERE TRUE {dedupe if with_stored else ""}"""

@@ -122,13 +122,14 @@ def lines_sql(b: Binder) -> str:
     unit = b("s5_unit_fen")
     return f"""
         SELECT txn_id, bank, account_id, inb, fen, es, {d.int_div("es", "86400")} AS day, cp,
-               CASE WHEN cp <> '' AND {individual} THEN 1 ELSE 0 END AS ind,
+               CASE WHEN cp <> 0 AND {individual} THEN 1 ELSE 0 END AS ind,
                CASE WHEN {keyword} THEN 1 ELSE 0 END AS kw,
                CASE WHEN fen >= {b("s5_min_fen")} AND fen % {unit} = 0 THEN 1 ELSE 0 END AS rnd
         FROM (
-            SELECT txn_id, bank, account_id, CASE WHEN direction = 'in' THEN 1 ELSE 0 END AS inb,
+            SELECT txn_id, bank, account_key AS account_id,
+                   CASE WHEN direction = 'in' THEN 1 ELSE 0 END AS inb,
                    CAST(amount * 100 AS BIGINT) AS fen, {es} AS es,
-                   COALESCE(counterparty_account, '') AS cp, COALESCE(counterparty_name, '') AS cpn,
+                   counterparty_key AS cp, COALESCE(counterparty_name, '') AS cpn,
                    COALESCE(remark, '') AS remark
             FROM txn
             WHERE month >= {b("start_month")} AND month <= {b("end_month")}
@@ -146,5 +147,5 @@ def history_sql(b: Binder) -> str:
     d = b.dialect
     es = d.epoch_seconds("ts")
     return f"""
-        SELECT bank, account_id, {d.int_div(es, "86400")} AS day
+        SELECT bank, account_key AS account_id, {d.int_div(es, "86400")} AS day
         FROM txn WHERE month <= {b("end_month")} AND {es} < {b("end_es")}"""

@@ -50,7 +50,7 @@ class Cycles(Scenario):
     def _cycles_sql(self, b: Binder) -> str:
         return f"""
             SELECT e1.txn_id AS cycle, e1.fen AS fen, e1.bank AS b1, e1.a AS n1, e2.bank AS b2, e2.a AS n2,
-                   e3.bank AS b3, e3.a AS n3, CAST(NULL AS STRING) AS b4, CAST(NULL AS STRING) AS n4,
+                   e3.bank AS b3, e3.a AS n3, CAST(NULL AS STRING) AS b4, CAST(NULL AS BIGINT) AS n4,
                    e1.txn_id AS i1, e2.txn_id AS i2, e3.txn_id AS i3, CAST(NULL AS STRING) AS i4,
                    e1.es AS first_es, e3.es AS last_es
             FROM s8_edges e1 JOIN s8_edges e2 ON {self._hop(b, "e1", "e2", "e1")}

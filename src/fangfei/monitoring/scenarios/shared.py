@@ -18,15 +18,15 @@ def acct_dir_sql(b: Binder) -> str:
             FROM t GROUP BY bank, account_id, inb, cp)
         SELECT bank, account_id, inb,
                CAST(SUM(n) AS BIGINT) AS n, CAST(SUM(fen) AS BIGINT) AS fen,
-               CAST(SUM(CASE WHEN cp = '' THEN fen ELSE 0 END) AS BIGINT) AS cash_fen,
-               SUM(CASE WHEN cp <> '' THEN 1 ELSE 0 END) AS cps,
-               CAST(SUM(CASE WHEN cp <> '' THEN n ELSE 0 END) AS BIGINT) AS cp_lines,
-               SUM(CASE WHEN cp <> '' AND ind = 1 THEN 1 ELSE 0 END) AS ind_cps,
+               CAST(SUM(CASE WHEN cp = 0 THEN fen ELSE 0 END) AS BIGINT) AS cash_fen,
+               SUM(CASE WHEN cp <> 0 THEN 1 ELSE 0 END) AS cps,
+               CAST(SUM(CASE WHEN cp <> 0 THEN n ELSE 0 END) AS BIGINT) AS cp_lines,
+               SUM(CASE WHEN cp <> 0 AND ind = 1 THEN 1 ELSE 0 END) AS ind_cps,
                CAST(SUM(CASE WHEN ind = 1 THEN fen ELSE 0 END) AS BIGINT) AS ind_fen,
                SUM(CASE WHEN ind = 1 AND kw_n > 0 THEN 1 ELSE 0 END) AS kw_payers,
                CAST(SUM(kw_fen) AS BIGINT) AS kw_fen,
-               SUM(CASE WHEN cp <> '' AND rnd_n > 0 THEN 1 ELSE 0 END) AS rnd_payers,
-               CAST(SUM(CASE WHEN cp <> '' THEN rnd_n ELSE 0 END) AS BIGINT) AS rnd_lines,
+               SUM(CASE WHEN cp <> 0 AND rnd_n > 0 THEN 1 ELSE 0 END) AS rnd_payers,
+               CAST(SUM(CASE WHEN cp <> 0 THEN rnd_n ELSE 0 END) AS BIGINT) AS rnd_lines,
                MIN(first_es) AS first_es, MAX(last_es) AS last_es
         FROM pairs GROUP BY bank, account_id, inb"""
 
@@ -113,7 +113,7 @@ def network_sql(b: Binder, candidates: str, outward: bool) -> str:
 def evidence_sql(b: Binder, candidates: str, condition: str) -> str:
     """Per candidate: its first transactions and counterparties (sorted) among lines meeting ``condition``."""
     d = b.dialect
-    cps = "CASE WHEN t.cp <> '' THEN t.cp END"
+    cps = "CASE WHEN t.cp <> 0 THEN t.cp END"
     return f"""
         SELECT t.bank, t.account_id, {d.first_values("t.txn_id", EVIDENCE_ITEMS)} AS txn_ids,
                {d.top_list(cps, EVIDENCE_ITEMS)} AS counterparties,

@@ -103,10 +103,10 @@ class LargeValue(Scenario):
             WITH t AS ({window_sql(b)}),
             ev AS (
                 SELECT t.bank, t.account_id, {b.dialect.first_values("t.txn_id", 20)} AS txn_ids,
-                       {b.dialect.top_list("CASE WHEN t.cp <> '' THEN t.cp END", 20)} AS counterparties,
+                       {b.dialect.top_list("CASE WHEN t.cp <> 0 THEN t.cp END", 20)} AS counterparties,
                        MIN(t.es) AS first_es, MAX(t.es) AS last_es
                 FROM t JOIN s6_days d ON d.bank = t.bank AND d.account_id = t.account_id
-                  AND d.day = t.day AND d.inb = t.inb AND d.cash = CASE WHEN t.cp = '' THEN 1 ELSE 0 END
+                  AND d.day = t.day AND d.inb = t.inb AND d.cash = CASE WHEN t.cp = 0 THEN 1 ELSE 0 END
                 GROUP BY t.bank, t.account_id)
             SELECT d.bank, d.account_id, CAST(1 AS DOUBLE) AS strength,
                    ev.first_es, ev.last_es, ev.txn_ids, ev.counterparties,
@@ -127,12 +127,12 @@ class LargeValue(Scenario):
                 SELECT DISTINCT bank, account_id FROM {ACCT_DIR}
                 WHERE cash_fen >= {b("cash_fen")} OR fen - cash_fen >= {b("individual_transfer_fen")}),
             days AS (
-                SELECT t.bank, t.account_id, t.day, t.inb, CASE WHEN t.cp = '' THEN 1 ELSE 0 END AS cash,
+                SELECT t.bank, t.account_id, t.day, t.inb, CASE WHEN t.cp = 0 THEN 1 ELSE 0 END AS cash,
                        SUM(t.fen) AS fen
                 FROM t JOIN big ON big.bank = t.bank AND big.account_id = t.account_id
-                GROUP BY t.bank, t.account_id, t.day, t.inb, CASE WHEN t.cp = '' THEN 1 ELSE 0 END)
+                GROUP BY t.bank, t.account_id, t.day, t.inb, CASE WHEN t.cp = 0 THEN 1 ELSE 0 END)
             SELECT d.bank, d.account_id, d.day, d.inb, d.cash, d.fen FROM days d
-            JOIN accounts a ON a.bank = d.bank AND a.account_id = d.account_id
+            JOIN accounts a ON a.bank = d.bank AND a.account_key = d.account_id
             WHERE (d.cash = 1 AND d.fen >= {b("cash_fen")})
                OR (d.cash = 0 AND d.fen >= CASE WHEN a.holder_type = 'company'
                                                THEN {b("company_transfer_fen")}
@@ -192,7 +192,7 @@ class Dormant(Scenario):
                            LAG(d.day) OVER (PARTITION BY d.bank, d.account_id ORDER BY d.day),
                            GREATEST(COALESCE({opened}, o.first_day), o.first_day)) AS gap
                 FROM days d CROSS JOIN everything o
-                LEFT JOIN accounts a ON a.bank = d.bank AND a.account_id = d.account_id)
+                LEFT JOIN accounts a ON a.bank = d.bank AND a.account_key = d.account_id)
             SELECT bank, account_id, MIN(day) AS wake_day, MAX(gap) AS gap FROM gaps
             WHERE gap >= {b("min_dormant_days")}
               AND day * 86400 >= {b("start_es")} AND day * 86400 < {b("end_es")}
@@ -209,10 +209,10 @@ class Dormant(Scenario):
                 WHERE t.day >= w.wake_day AND t.day < w.wake_day + {b("burst_days")}),
             summary AS (
                 SELECT bank, account_id,
-                       COUNT(DISTINCT CASE WHEN inb = 1 AND cp <> '' THEN cp END) AS in_cps,
+                       COUNT(DISTINCT CASE WHEN inb = 1 AND cp <> 0 THEN cp END) AS in_cps,
                        SUM(CASE WHEN inb = 1 THEN fen ELSE 0 END) AS in_fen,
                        {d.first_values("txn_id", 20)} AS txn_ids,
-                       {d.top_list("CASE WHEN cp <> '' THEN cp END", 20)} AS counterparties,
+                       {d.top_list("CASE WHEN cp <> 0 THEN cp END", 20)} AS counterparties,
                        MIN(es) AS first_es, MAX(es) AS last_es
                 FROM burst GROUP BY bank, account_id)
             SELECT s.bank, s.account_id, CAST(1 AS DOUBLE) AS strength, s.first_es, s.last_es,
