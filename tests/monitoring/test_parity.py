@@ -8,11 +8,12 @@ from pathlib import Path
 
 from fangfei.monitoring.engines import Engine
 from fangfei.monitoring.runner import (
-    MATERIALISE_MAX_ROWS,
+    Shape,
     Window,
     register_store,
     run_pack,
     run_store,
+    shape_for,
     window_rows,
 )
 from fangfei.monitoring.scenarios import SCENARIOS
@@ -48,9 +49,9 @@ def test_every_scenario_gives_identical_hits_and_alerts(
     store = book.store(tmp_path)
     pack = load_pack(SHIPPED)
 
-    on_duckdb = run_store(duckdb_engine, pack, store, YEAR)  # a small window: lines materialised
+    on_duckdb = run_store(duckdb_engine, pack, store, YEAR)  # a small window: one plain table
     register_store(spark, store)
-    on_spark = run_pack(spark, pack, YEAR, materialise=False)  # as on a province's data
+    on_spark = run_pack(spark, pack, YEAR, shape=shape_for(100_000_000))  # as on a province's
 
     assert set(on_duckdb) == set(on_spark) == set(SCENARIOS)
     assert _rows(on_spark) == _rows(on_duckdb)  # type: ignore[arg-type]
@@ -62,7 +63,7 @@ def test_every_scenario_gives_identical_hits_and_alerts(
     assert {a["account_id"] for a in alerts_spark} >= {"S1C", "S2Q", "S3T", "S7D", "S8A", "S9L"}
 
 
-def test_reading_the_store_again_gives_what_the_materialised_lines_give(
+def test_compressed_lines_and_bucketed_profiles_give_what_one_plain_table_gives(
     tmp_path: Path, duckdb_engine: Engine
 ) -> None:
     book = Book()
@@ -72,9 +73,10 @@ def test_reading_the_store_again_gives_what_the_materialised_lines_give(
     pack = load_pack(SHIPPED)
     register_store(duckdb_engine, store)
 
-    materialised = run_pack(duckdb_engine, pack, YEAR, materialise=True)
-    streamed = run_pack(duckdb_engine, pack, YEAR, materialise=False)
+    plain = run_pack(duckdb_engine, pack, YEAR)
+    large = run_pack(duckdb_engine, pack, YEAR, shape=Shape(compressed=True, buckets=4))
 
-    assert 0 < window_rows(store, YEAR) <= MATERIALISE_MAX_ROWS
-    assert _rows(streamed) == _rows(materialised)  # type: ignore[arg-type]
-    assert sum(t.num_rows for t in streamed.values()) > 0
+    assert shape_for(window_rows(store, YEAR)) == Shape(compressed=False, buckets=1)
+    assert shape_for(100_000_000) == Shape(compressed=True, buckets=8)
+    assert _rows(large) == _rows(plain)  # type: ignore[arg-type]
+    assert sum(t.num_rows for t in large.values()) > 0

@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 from fangfei.errors import FangfeiError
 
 Params = Mapping[str, object]
+_COMPRESSED = "compressed"  # DuckDB: the attached in-memory database of large tables
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
@@ -37,6 +38,9 @@ class Dialect:
     """How one SQL dialect writes what differs between engines."""
 
     name = "duckdb"
+    # Whether a large aggregation is better done an account bucket at a time (DuckDB holds each
+    # in memory on one machine; Spark shuffles it across its executors instead).
+    aggregates_in_buckets = True
 
     def param(self, name: str) -> str:
         """A named parameter placeholder."""
@@ -71,6 +75,7 @@ class SparkDialect(Dialect):
     """Spark SQL."""
 
     name = "spark"
+    aggregates_in_buckets = False
 
     def param(self, name: str) -> str:
         """A named parameter placeholder."""
@@ -111,6 +116,9 @@ class Engine(Protocol):
 
     def create_table(self, name: str, sql: str, params: Params) -> None:
         """Run a query and keep its result as a table."""
+
+    def create_large_table(self, name: str, sql: str, params: Params) -> None:
+        """Like ``create_table``, for a table too large to keep in memory as it is."""
 
     def fetch_arrow(self, sql: str, params: Params) -> pa.Table:
         """Run a query and return its result."""
@@ -157,6 +165,20 @@ class DuckDbEngine:
             f"CREATE OR REPLACE TEMP TABLE {checked_name(name)} AS {sql}", dict(params)
         )
 
+    def create_large_table(self, name: str, sql: str, params: Params) -> None:
+        """Materialise a query compressed in memory, about a tenth of a temporary table's size.
+
+        A temporary table is kept uncompressed (about 60 bytes a statement line); a table of an
+        attached in-memory database with compression, once checkpointed, takes about 5.
+        """
+        name = checked_name(name)
+        self._con.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {_COMPRESSED} (COMPRESS)")
+        self._con.execute(f"CREATE OR REPLACE TABLE {_COMPRESSED}.{name} AS {sql}", dict(params))
+        self._con.execute(f"CHECKPOINT {_COMPRESSED}")
+        self._con.execute(
+            f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM {_COMPRESSED}.{name}"
+        )
+
     def fetch_arrow(self, sql: str, params: Params) -> pa.Table:
         """Run a query into Arrow."""
         return self._con.sql(sql, params=dict(params)).to_arrow_table()
@@ -168,6 +190,12 @@ class DuckDbEngine:
             "SELECT 1 FROM duckdb_views() WHERE view_name = $name AND NOT internal", {"name": name}
         ).fetchone()
         self._con.execute(f"DROP {'VIEW' if view else 'TABLE'} IF EXISTS {name}")
+        compressed = self._con.execute(
+            "SELECT 1 FROM duckdb_tables() WHERE database_name = $db AND table_name = $name",
+            {"db": _COMPRESSED, "name": name},
+        ).fetchall()
+        if compressed:
+            self._con.execute(f"DROP TABLE {_COMPRESSED}.{name}")
 
     def close(self) -> None:
         """Close the connection."""
@@ -236,6 +264,10 @@ class SparkEngine:
         """Materialise a query (checkpointed, so later plans stay short)."""
         frame = self._spark.sql(sql, args=dict(params)).localCheckpoint()
         frame.createOrReplaceTempView(self._view(name))
+
+    def create_large_table(self, name: str, sql: str, params: Params) -> None:
+        """As ``create_table``: checkpointed partitions stay on the executors."""
+        self.create_table(name, sql, params)
 
     def fetch_arrow(self, sql: str, params: Params) -> pa.Table:
         """Run a query into Arrow."""

@@ -23,9 +23,10 @@ from fangfei.monitoring.canonical import (
     HOLDER_TYPE_ALIASES,
     TRANSACTION_COLUMNS,
 )
+from fangfei.monitoring.keys import new_texts_sql
 from fangfei.monitoring.mapping import CANONICAL, BankMapping, FileMapping
 from fangfei.monitoring.reading import Progress, RawFile, stage_file
-from fangfei.monitoring.store import BankStore, Staging
+from fangfei.monitoring.store import BankStore, Staging, last_line, register_texts
 
 Step = Callable[[str, int, int | None], None]
 SHOWN_PROBLEMS = 200
@@ -79,6 +80,7 @@ def _register_stored(con: duckdb.DuckDBPyConnection, store: BankStore) -> bool:
     txn_files = [str(p) for p in store.transaction_files()]
     if txn_files:
         con.read_parquet(txn_files).select("bank, txn_id").create_view("txn_stored")
+    register_texts(con, store.text_files())
     return bool(txn_files)
 
 
@@ -154,7 +156,9 @@ def _write(
     staging: Staging,
     params: dict[str, object],
     with_stored: bool,
+    line_base: int,
 ) -> None:
+    """Write the new accounts, lines (numbered after ``line_base``) and texts into staging."""
     accounts_out = staging.path / "accounts"
     accounts_out.mkdir()
     accounts_file = accounts_out / "part-0.parquet"
@@ -164,13 +168,21 @@ def _write(
     if pq.ParquetFile(accounts_file).metadata.num_rows == 0:
         accounts_file.unlink()
     query = validation.new_transactions_sql(with_stored)
-    con.sql(query, params={"ts_format": params["ts_format"]}).write_parquet(
-        str(staging.path / "transactions"),
+    lines = staging.path / "transactions"
+    con.sql(query, params={"ts_format": params["ts_format"], "line_base": line_base}).write_parquet(
+        str(lines),
         compression="zstd",
         partition_by=["month"],
         write_partition_columns=False,
         row_group_size=1_000_000,
     )
+    staged = [str(p) for p in lines.glob("month=*/*.parquet")]
+    if staged:
+        (staging.path / "texts").mkdir()
+        texts = new_texts_sql("read_parquet($staged, hive_partitioning = false)", "texts_stored")
+        con.sql(texts, params={"staged": staged}).write_parquet(
+            str(staging.path / "texts" / "part-0.parquet"), compression="zstd"
+        )
 
 
 def _count(files: list[Path]) -> int:
@@ -213,6 +225,18 @@ def import_files(
     problems_csv: Path | None = None,
 ) -> ImportResult:
     """Check both files completely, then add their new rows to the store in one commit."""
+    with store.lock():
+        return _import(accounts, transactions, store, mapping, step, problems_csv)
+
+
+def _import(
+    accounts: Path,
+    transactions: Path,
+    store: BankStore,
+    mapping: BankMapping,
+    step: Step | None,
+    problems_csv: Path | None,
+) -> ImportResult:
     staging = store.new_staging()
     try:
         raws = _stage_inputs(staging, accounts, transactions, mapping, step)
@@ -232,7 +256,7 @@ def import_files(
                 _refuse(count, problems, problems_csv)
             if step:
                 step("写入", 0, None)
-            _write(con, staging, params, with_stored)
+            _write(con, staging, params, with_stored, last_line(con, store.transaction_files()))
         finally:
             con.close()
         result = _summary(staging, raws)

@@ -6,6 +6,7 @@ import calendar
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -16,11 +17,12 @@ from fangfei.monitoring.engines import Engine
 from fangfei.monitoring.scenarios import SCENARIOS
 from fangfei.monitoring.scenarios.base import (
     LINES,
-    MATERIALISED,
+    TEXT_FLAGS,
     Binder,
     Compiler,
     Step,
     lines_sql,
+    text_flags_sql,
 )
 from fangfei.monitoring.scenarios.shared import ACCT_DIR, acct_dir_sql
 from fangfei.monitoring.scenarios.spec import Pack
@@ -66,13 +68,29 @@ def register_store(engine: Engine, store: BankStore) -> None:
     """Expose the stored transactions (``txn``) and accounts (``accounts``) to the engine."""
     engine.register_parquet("txn", store.transaction_files(), root=store.transactions_dir)
     engine.register_parquet("accounts", store.account_files())
+    engine.register_parquet("texts", store.text_files())
 
 
-# Above this many lines in the window, the scenarios read the Parquet store again instead of a
-# materialised table of the lines. The table takes about 150 bytes a line: at 10M lines the pack
-# ran in 9.3 s instead of 16.0 s (peak 2.7 GiB); at 100M it spilled past the 3 GB memory limit
-# and took 313 s instead of 251 s (benchmarks/monitoring.py, 2026-12-07).
-MATERIALISE_MAX_ROWS = 12_000_000
+@dataclass(frozen=True)
+class Shape:
+    """How a run holds the window's lines: compressed or not, and in how many account buckets
+    the per-account profile is built (from the number of lines, ``shape_for``)."""
+
+    compressed: bool = False
+    buckets: int = 1
+
+
+# Measured on 100M lines (2026-12-07, 2 cores, memory limit 3 GB): a plain table of the lines
+# (about 60 bytes a line) spilled and the pack took 366 s; compressed (5 bytes a line, 67 s to
+# build) 245 s. The per-account profile of 100M lines took 55 s in one aggregation, 33 s in
+# eight buckets. Up to 12M lines a plain table in one bucket is the fastest (10M: 10 s).
+PLAIN_MAX_ROWS = 12_000_000
+BUCKET_ROWS = 12_500_000
+
+
+def shape_for(rows: int) -> Shape:
+    """The shape of a run over ``rows`` statement lines."""
+    return Shape(compressed=rows > PLAIN_MAX_ROWS, buckets=max(1, -(-rows // BUCKET_ROWS)))
 
 
 def window_rows(store: BankStore, window: Window) -> int:
@@ -85,8 +103,8 @@ def window_rows(store: BankStore, window: Window) -> int:
     )
 
 
-def _values(pack: Pack, window: Window, materialise: bool) -> dict[str, object]:
-    return {**pack.values(), **window.values(), MATERIALISED: materialise}
+def _values(pack: Pack, window: Window) -> dict[str, object]:
+    return {**pack.values(), **window.values()}
 
 
 def compile_pack(
@@ -94,10 +112,9 @@ def compile_pack(
     dialect_engine: Engine,
     window: Window,
     only: set[str] | None = None,
-    materialise: bool = True,
 ) -> dict[str, list[Step]]:
     """Every enabled scenario's steps (or those in ``only``) for the engine's dialect."""
-    values = _values(pack, window, materialise)
+    values = _values(pack, window)
     compiled: dict[str, list[Step]] = {}
     for sid, scenario in SCENARIOS.items():
         settings = pack.scenarios.get(sid)
@@ -108,14 +125,22 @@ def compile_pack(
     return compiled
 
 
-def shared_steps(
-    pack: Pack, engine: Engine, window: Window, materialise: bool = True
-) -> list[Step]:
-    """The window's lines (when materialised) and the per-account profile every scenario uses."""
-    values = _values(pack, window, materialise)
-    lines, profile = Binder(engine.dialect, values), Binder(engine.dialect, values)
-    steps = [Step(LINES, lines_sql(lines), lines.params)] if materialise else []
-    return [*steps, Step(ACCT_DIR, acct_dir_sql(profile), profile.params)]
+def shared_steps(pack: Pack, engine: Engine, window: Window, shape: Shape) -> list[Step]:
+    """The texts' flags, the window's lines, the per-account profile (bucket by bucket)."""
+    values = _values(pack, window)
+
+    def step(name: str, build: Callable[[Binder], str], large: bool = False) -> Step:
+        binder = Binder(engine.dialect, values)
+        return Step(name, build(binder), binder.params, large)
+
+    steps = [step(TEXT_FLAGS, text_flags_sql), step(LINES, lines_sql, shape.compressed)]
+    if shape.buckets == 1 or not engine.dialect.aggregates_in_buckets:
+        return [*steps, step(ACCT_DIR, acct_dir_sql)]
+    parts = [f"{ACCT_DIR}_{n}" for n in range(shape.buckets)]
+    for n, part in enumerate(parts):
+        steps.append(step(part, partial(acct_dir_sql, bucket=n, buckets=shape.buckets)))
+    union = " UNION ALL ".join(f"SELECT * FROM {part}" for part in parts)
+    return [*steps, Step(ACCT_DIR, union, {})]
 
 
 def run_pack(
@@ -124,16 +149,17 @@ def run_pack(
     window: Window,
     tick: Tick | None = None,
     only: set[str] | None = None,
-    materialise: bool = True,
+    shape: Shape = Shape(),
 ) -> dict[str, pa.Table]:
     """The hits of every enabled scenario (one row per account), by scenario id."""
-    shared = shared_steps(pack, engine, window, materialise)
+    shared = shared_steps(pack, engine, window, shape)
     if tick:
         tick("账户画像")
     for step in shared:
-        engine.create_table(step.name or "", step.sql, step.params)
+        create = engine.create_large_table if step.large else engine.create_table
+        create(step.name or "", step.sql, step.params)
     hits: dict[str, pa.Table] = {}
-    for sid, steps in compile_pack(pack, engine, window, only, materialise).items():
+    for sid, steps in compile_pack(pack, engine, window, only).items():
         if tick:
             tick(sid)
         for step in steps:
@@ -150,46 +176,54 @@ def run_pack(
 
 
 def decode_keys(engine: Engine, hits: dict[str, pa.Table]) -> dict[str, pa.Table]:
-    """Hits with account numbers in place of the keys the scenarios work with.
+    """Hits with account numbers and txn_ids in place of the keys and line numbers.
 
-    ``account_id`` and ``counterparties`` hold keys (``fangfei.monitoring.keys``); the numbers
-    come from the stored accounts and lines, read once for all the keys of all hits.
+    The scenarios work with keys (``fangfei.monitoring.keys``); the numbers come from the stored
+    accounts and lines, and the txn_ids from the lines, read once for all hits.
     """
-    keys = {
-        key
-        for table in hits.values()
-        for key in (
-            *table["account_id"].to_pylist(),
-            *pc.list_flatten(table["counterparties"]).to_pylist(),
-        )
-        if key is not None
-    }
+    keys: set[int] = set()
+    lines: set[int] = set()
+    for table in hits.values():
+        keys.update(table["account_id"].to_pylist())
+        keys.update(pc.list_flatten(table["counterparties"]).to_pylist())
+        lines.update(pc.list_flatten(table["txn_ids"]).to_pylist())
     engine.register_arrow("hit_keys", pa.table({"k": pa.array(sorted(keys), pa.int64())}))
-    numbers = engine.fetch_arrow(
+    engine.register_arrow("hit_lines", pa.table({"k": pa.array(sorted(lines), pa.int64())}))
+    found = engine.fetch_arrow(
         """
-        SELECT account_key AS k, MIN(account_id) AS number FROM accounts
+        SELECT 'key' AS kind, account_key AS k, MIN(account_id) AS text FROM accounts
         WHERE account_key IN (SELECT k FROM hit_keys) GROUP BY account_key
         UNION ALL
-        SELECT counterparty_key, MIN(counterparty_account) FROM txn
-        WHERE counterparty_key IN (SELECT k FROM hit_keys) GROUP BY counterparty_key""",
+        SELECT 'key', counterparty_key, MIN(counterparty_account) FROM txn
+        WHERE counterparty_key IN (SELECT k FROM hit_keys) GROUP BY counterparty_key
+        UNION ALL
+        SELECT 'line', line, MIN(txn_id) FROM txn WHERE line IN (SELECT k FROM hit_lines)
+        GROUP BY line""",
         {},
     )
     engine.drop("hit_keys")
-    number = dict(zip(numbers["k"].to_pylist(), numbers["number"].to_pylist(), strict=True))
-    decoded: dict[str, pa.Table] = {}
-    for sid, table in hits.items():
-        accounts = pa.array([number[k] for k in table["account_id"].to_pylist()], pa.string())
-        counterparties = pa.array(
-            [
-                None if ks is None else [number[k] for k in ks]
-                for ks in table["counterparties"].to_pylist()
-            ],
-            pa.list_(pa.string()),
+    engine.drop("hit_lines")
+    texts: dict[str, dict[int, str]] = {"key": {}, "line": {}}
+    for kind, key, text in zip(*(found[c].to_pylist() for c in ("kind", "k", "text")), strict=True):
+        texts[kind].setdefault(key, text)
+    return {sid: _decoded(table, texts["key"], texts["line"]) for sid, table in hits.items()}
+
+
+def _decoded(table: pa.Table, numbers: dict[int, str], txn_ids: dict[int, str]) -> pa.Table:
+    def lists(column: str, text: dict[int, str]) -> pa.Array:
+        values = table[column].to_pylist()
+        return pa.array(
+            [None if v is None else [text[k] for k in v] for v in values], pa.list_(pa.string())
         )
-        table = table.set_column(table.schema.get_field_index("account_id"), "account_id", accounts)
-        at = table.schema.get_field_index("counterparties")
-        decoded[sid] = table.set_column(at, "counterparties", counterparties)
-    return decoded
+
+    columns = {
+        "account_id": pa.array([numbers[k] for k in table["account_id"].to_pylist()], pa.string()),
+        "counterparties": lists("counterparties", numbers),
+        "txn_ids": lists("txn_ids", txn_ids),
+    }
+    for name, values in columns.items():
+        table = table.set_column(table.schema.get_field_index(name), name, values)
+    return table
 
 
 def run_store(
@@ -200,7 +234,6 @@ def run_store(
     tick: Tick | None = None,
     only: set[str] | None = None,
 ) -> dict[str, pa.Table]:
-    """Register the store on the engine and run the pack (lines materialised when they fit)."""
+    """Register the store on the engine and run the pack, shaped by the window's size."""
     register_store(engine, store)
-    materialise = window_rows(store, window) <= MATERIALISE_MAX_ROWS
-    return run_pack(engine, pack, window, tick, only, materialise)
+    return run_pack(engine, pack, window, tick, only, shape_for(window_rows(store, window)))

@@ -7,7 +7,7 @@ Each ``*_sql`` function returns one query over the staged text tables ``acc_raw`
 
 from __future__ import annotations
 
-from fangfei.monitoring.keys import counterparty_key_sql, key_sql
+from fangfei.monitoring.keys import key_sql, line_keys_sql
 
 # Digits with correctly placed thousands separators or none, then optional decimals.
 AMOUNT_PATTERN = r"([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?"
@@ -112,7 +112,6 @@ def new_transactions_sql(with_stored: bool) -> str:
                NULLIF(r.counterparty_name, '') AS counterparty_name,
                NULLIF(r.channel, '') AS channel, NULLIF(r.remark, '') AS remark,
                strftime(strptime(r."timestamp", $ts_format), '%Y-%m') AS month,
-               {key_sql("r.account_id")} AS account_key,
-               {counterparty_key_sql("r.counterparty_account")} AS counterparty_key
+               {line_keys_sql("$line_base + r._row")}
         FROM txn_raw r JOIN dir_alias d ON d.word = lower(r.direction)
         WHERE TRUE {dedupe if with_stored else ""}"""

@@ -2,8 +2,10 @@
 
 A scenario compiles to a list of ``Step``: named intermediate tables, then one query whose rows
 are its hits, one per account: ``bank, account_id, strength, first_es, last_es, txn_ids,
-counterparties`` and the scenario's figure columns. Money is summed in integer fen, so both
-engines get exactly the same totals; a ratio is computed once from exact integers.
+counterparties`` and the scenario's figure columns. Accounts and counterparties are keys and
+transactions line numbers until ``runner.decode_keys`` turns them back into numbers and txn_ids.
+Money is summed in integer fen, so both engines get exactly the same totals; a ratio is computed
+once from exact integers.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class Step:
     name: str | None
     sql: str
     params: dict[str, object]
+    large: bool = False  # a table too large to keep in memory as it is
 
 
 @dataclass
@@ -104,42 +107,50 @@ class Scenario:
 
 
 LINES = "win_lines"
-MATERIALISED = "lines_materialised"  # a value of the run: whether ``LINES`` exists
+TEXT_FLAGS = "text_flags"
+
+
+def text_flags_sql(b: Binder) -> str:
+    """Per text of the store's dictionary: whether, as a name, it reads as an individual's, and
+    whether, as a remark, it carries an investment word (each distinct text matched once)."""
+    individual = f"length(text) BETWEEN 2 AND 4 AND NOT {b.words('org_words', 'text')}"
+    return f"""
+        SELECT key, CASE WHEN {individual} THEN 1 ELSE 0 END AS individual,
+               CASE WHEN {b.words("s4_keywords", "text")} THEN 1 ELSE 0 END AS keyword
+        FROM (SELECT key, MIN(text) AS text FROM texts GROUP BY key) t"""
 
 
 def lines_sql(b: Binder) -> str:
     """Statement lines of the analysis window with the derived columns every scenario uses.
 
-    Materialised once per run as ``LINES`` when they fit in memory (``runner.run_store``):
-    about twenty queries read them, and reading the Parquet store again for each costs more than
-    the table does; beyond that, every query reads the store (DuckDB prunes the columns and
-    pushes the month filter down) rather than spill the table to disk.
+    ``line`` is the line's number in the store, ``account_id`` and ``cp`` are keys
+    (``fangfei.monitoring.keys``; ``cp`` 0 for none), ``ind`` marks a counterparty that reads as
+    an individual, ``kw`` a remark with an investment word, ``rnd`` a round amount. Materialised
+    once per run as ``LINES`` (``runner.run_pack``): about twenty queries read them.
     """
     d = b.dialect
-    es = d.epoch_seconds("ts")
-    individual = f"(length(cpn) BETWEEN 2 AND 4 AND NOT {b.words('org_words', 'cpn')})"
-    keyword = b.words("s4_keywords", "remark")
+    es = d.epoch_seconds("t.ts")
     unit = b("s5_unit_fen")
     return f"""
-        SELECT txn_id, bank, account_id, inb, fen, es, {d.int_div("es", "86400")} AS day, cp,
-               CASE WHEN cp <> 0 AND {individual} THEN 1 ELSE 0 END AS ind,
-               CASE WHEN {keyword} THEN 1 ELSE 0 END AS kw,
+        SELECT line, bank, account_id, inb, fen, es, {d.int_div("es", "86400")} AS day, cp, ind, kw,
                CASE WHEN fen >= {b("s5_min_fen")} AND fen % {unit} = 0 THEN 1 ELSE 0 END AS rnd
         FROM (
-            SELECT txn_id, bank, account_key AS account_id,
-                   CASE WHEN direction = 'in' THEN 1 ELSE 0 END AS inb,
-                   CAST(amount * 100 AS BIGINT) AS fen, {es} AS es,
-                   counterparty_key AS cp, COALESCE(counterparty_name, '') AS cpn,
-                   COALESCE(remark, '') AS remark
-            FROM txn
-            WHERE month >= {b("start_month")} AND month <= {b("end_month")}
+            SELECT t.line, t.bank, t.account_key AS account_id,
+                   CASE WHEN t.direction = 'in' THEN 1 ELSE 0 END AS inb,
+                   CAST(t.amount * 100 AS BIGINT) AS fen, {es} AS es, t.counterparty_key AS cp,
+                   CASE WHEN t.counterparty_key <> 0 THEN COALESCE(n.individual, 0) ELSE 0 END AS ind,
+                   COALESCE(r.keyword, 0) AS kw
+            FROM txn t
+            LEFT JOIN {TEXT_FLAGS} n ON n.key = t.name_key
+            LEFT JOIN {TEXT_FLAGS} r ON r.key = t.remark_key
+            WHERE t.month >= {b("start_month")} AND t.month <= {b("end_month")}
         ) lines
         WHERE es >= {b("start_es")} AND es < {b("end_es")}"""
 
 
 def window_sql(b: Binder) -> str:
-    """The window's lines as every scenario query reads them: ``LINES``, or from the store."""
-    return f"SELECT * FROM {LINES}" if b.values.get(MATERIALISED) else lines_sql(b)
+    """The window's lines as every scenario query reads them."""
+    return f"SELECT * FROM {LINES}"
 
 
 def history_sql(b: Binder) -> str:

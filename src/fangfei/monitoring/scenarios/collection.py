@@ -141,7 +141,7 @@ class Payout(Scenario):
             "s2_pay",
             lambda b: (
                 f"""
-            SELECT t.bank, t.account_id, t.txn_id, t.cp, t.fen, t.es, t.day FROM ({window_sql(b)}) t
+            SELECT t.bank, t.account_id, t.line, t.cp, t.fen, t.es, t.day FROM ({window_sql(b)}) t
             JOIN s2_cand c ON c.bank = t.bank AND c.account_id = t.account_id
             WHERE t.inb = 0 AND t.ind = 1"""
             ),
@@ -171,10 +171,10 @@ class Payout(Scenario):
                 JOIN s2_net nw ON nw.node = t.account_id
                 JOIN payees pe ON pe.root = nw.root AND pe.q = t.cp
                 WHERE t.inb = 1)
-            SELECT p.bank, p.account_id, p.cp AS q, p.txn_id, p.fen, SUM(pi.fen) AS principal
+            SELECT p.bank, p.account_id, p.cp AS q, p.line, p.fen, SUM(pi.fen) AS principal
             FROM s2_pay p LEFT JOIN payins pi
               ON pi.root = p.account_id AND pi.q = p.cp AND pi.es < p.es
-            GROUP BY p.bank, p.account_id, p.cp, p.txn_id, p.fen"""
+            GROUP BY p.bank, p.account_id, p.cp, p.line, p.fen"""
 
     @staticmethod
     def _ratio_sql(b: Binder) -> str:

@@ -30,7 +30,7 @@ class Cycles(Scenario):
             "s8_edges",
             lambda b: (
                 f"""
-            SELECT t.txn_id, t.bank, t.account_id AS a, t.cp AS z, t.fen, t.es FROM ({window_sql(b)}) t
+            SELECT t.line, t.bank, t.account_id AS a, t.cp AS z, t.fen, t.es FROM ({window_sql(b)}) t
             JOIN (SELECT DISTINCT account_id FROM {ACCT_DIR}) k ON k.account_id = t.cp
             WHERE t.inb = 0 AND t.fen >= {b("min_cycle_fen")} AND t.cp <> t.account_id"""
             ),
@@ -49,16 +49,16 @@ class Cycles(Scenario):
 
     def _cycles_sql(self, b: Binder) -> str:
         return f"""
-            SELECT e1.txn_id AS cycle, e1.fen AS fen, e1.bank AS b1, e1.a AS n1, e2.bank AS b2, e2.a AS n2,
+            SELECT e1.line AS cycle, e1.fen AS fen, e1.bank AS b1, e1.a AS n1, e2.bank AS b2, e2.a AS n2,
                    e3.bank AS b3, e3.a AS n3, CAST(NULL AS STRING) AS b4, CAST(NULL AS BIGINT) AS n4,
-                   e1.txn_id AS i1, e2.txn_id AS i2, e3.txn_id AS i3, CAST(NULL AS STRING) AS i4,
+                   e1.line AS i1, e2.line AS i2, e3.line AS i3, CAST(NULL AS BIGINT) AS i4,
                    e1.es AS first_es, e3.es AS last_es
             FROM s8_edges e1 JOIN s8_edges e2 ON {self._hop(b, "e1", "e2", "e1")}
             JOIN s8_edges e3 ON {self._hop(b, "e2", "e3", "e1")}
             WHERE e3.z = e1.a AND e2.z <> e1.a
             UNION ALL
-            SELECT e1.txn_id, e1.fen, e1.bank, e1.a, e2.bank, e2.a, e3.bank, e3.a, e4.bank, e4.a,
-                   e1.txn_id, e2.txn_id, e3.txn_id, e4.txn_id, e1.es, e4.es
+            SELECT e1.line, e1.fen, e1.bank, e1.a, e2.bank, e2.a, e3.bank, e3.a, e4.bank, e4.a,
+                   e1.line, e2.line, e3.line, e4.line, e1.es, e4.es
             FROM s8_edges e1 JOIN s8_edges e2 ON {self._hop(b, "e1", "e2", "e1")}
             JOIN s8_edges e3 ON {self._hop(b, "e2", "e3", "e1")}
             JOIN s8_edges e4 ON {self._hop(b, "e3", "e4", "e1")}
@@ -72,16 +72,16 @@ class Cycles(Scenario):
             for i in range(1, 5)
         )
         txns = " UNION ALL ".join(
-            f"SELECT cycle, i{i} AS txn_id, n{i} AS node FROM s8_cycles" for i in range(1, 5)
+            f"SELECT cycle, i{i} AS line, n{i} AS node FROM s8_cycles" for i in range(1, 5)
         )
         return f"""
-            WITH m AS ({members}), x AS (SELECT * FROM ({txns}) s WHERE txn_id IS NOT NULL),
+            WITH m AS ({members}), x AS (SELECT * FROM ({txns}) s WHERE line IS NOT NULL),
             per AS (
                 SELECT m.bank, m.account_id, COUNT(DISTINCT m.cycle) AS cycles,
                        SUM(m.fen) AS fen, MIN(m.first_es) AS first_es, MAX(m.last_es) AS last_es
                 FROM m GROUP BY m.bank, m.account_id),
             ev AS (
-                SELECT m.bank, m.account_id, {d.top_list("x.txn_id", 20)} AS txn_ids,
+                SELECT m.bank, m.account_id, {d.top_list("x.line", 20)} AS txn_ids,
                        {d.top_list("CASE WHEN x.node <> m.account_id THEN x.node END", 20)} AS counterparties,
                        COUNT(DISTINCT x.node) AS members
                 FROM m JOIN x ON x.cycle = m.cycle GROUP BY m.bank, m.account_id)
@@ -135,14 +135,14 @@ class Lending(Scenario):
         return f"""
             WITH t AS ({window_sql(b)}),
             lines AS (
-                SELECT t.bank, t.account_id, t.cp, t.inb, t.fen, t.es, t.txn_id FROM t
+                SELECT t.bank, t.account_id, t.cp, t.inb, t.fen, t.es, t.line FROM t
                 JOIN s9_cand c ON c.bank = t.bank AND c.account_id = t.account_id WHERE t.ind = 1),
             pairs AS (
                 SELECT bank, account_id, cp FROM lines GROUP BY bank, account_id, cp
                 HAVING MIN(CASE WHEN inb = 0 THEN es END) < COALESCE(MIN(CASE WHEN inb = 1 THEN es END), 9223372036854775807)),
             flows AS (
                 SELECT l.*, MAX(CASE WHEN l.inb = 0 THEN l.es END) OVER (
-                         PARTITION BY l.bank, l.account_id, l.cp ORDER BY l.es, l.inb, l.txn_id
+                         PARTITION BY l.bank, l.account_id, l.cp ORDER BY l.es, l.inb, l.line
                          ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS lent_es
                 FROM lines l JOIN pairs p ON p.bank = l.bank AND p.account_id = l.account_id AND p.cp = l.cp)
             SELECT bank, account_id, cp,
@@ -166,7 +166,7 @@ class Lending(Scenario):
         return f"""
             WITH t AS ({window_sql(b)}),
             ev AS (
-                SELECT t.bank, t.account_id, {d.first_values("t.txn_id", 20)} AS txn_ids,
+                SELECT t.bank, t.account_id, {d.first_values("t.line", 20)} AS txn_ids,
                        {d.top_list("t.cp", 20)} AS counterparties, MIN(t.es) AS first_es, MAX(t.es) AS last_es
                 FROM t JOIN s9_rated r ON r.bank = t.bank AND r.account_id = t.account_id AND r.cp = t.cp
                 WHERE r.rate >= {b("min_rate")} GROUP BY t.bank, t.account_id),

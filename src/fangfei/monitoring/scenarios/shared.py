@@ -7,10 +7,14 @@ from fangfei.monitoring.scenarios.base import EVIDENCE_ITEMS, Binder, window_sql
 ACCT_DIR = "acct_dir"
 
 
-def acct_dir_sql(b: Binder) -> str:
-    """Per account and direction: lines, money, counterparties (all, individual, with remarks, round)."""
+def acct_dir_sql(b: Binder, bucket: int = 0, buckets: int = 1) -> str:
+    """Per account and direction: lines, money, counterparties (all, individual, with remarks, round).
+
+    For the accounts of one ``bucket`` of ``buckets`` (by key): a window of 100M lines has some
+    50M account–counterparty pairs, whose aggregation spills to disk unless done a part at a time.
+    """
     return f"""
-        WITH t AS ({window_sql(b)}),
+        WITH t AS ({window_sql(b)} WHERE account_id % {int(buckets)} = {int(bucket)}),
         pairs AS (
             SELECT bank, account_id, inb, cp, MAX(ind) AS ind, COUNT(*) AS n, SUM(fen) AS fen,
                    SUM(kw) AS kw_n, SUM(kw * fen) AS kw_fen, SUM(rnd) AS rnd_n,
@@ -115,7 +119,7 @@ def evidence_sql(b: Binder, candidates: str, condition: str) -> str:
     d = b.dialect
     cps = "CASE WHEN t.cp <> 0 THEN t.cp END"
     return f"""
-        SELECT t.bank, t.account_id, {d.first_values("t.txn_id", EVIDENCE_ITEMS)} AS txn_ids,
+        SELECT t.bank, t.account_id, {d.first_values("t.line", EVIDENCE_ITEMS)} AS txn_ids,
                {d.top_list(cps, EVIDENCE_ITEMS)} AS counterparties,
                MIN(t.es) AS first_es, MAX(t.es) AS last_es
         FROM ({window_sql(b)}) t

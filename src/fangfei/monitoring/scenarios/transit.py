@@ -102,7 +102,7 @@ class LargeValue(Scenario):
                 f"""
             WITH t AS ({window_sql(b)}),
             ev AS (
-                SELECT t.bank, t.account_id, {b.dialect.first_values("t.txn_id", 20)} AS txn_ids,
+                SELECT t.bank, t.account_id, {b.dialect.first_values("t.line", 20)} AS txn_ids,
                        {b.dialect.top_list("CASE WHEN t.cp <> 0 THEN t.cp END", 20)} AS counterparties,
                        MIN(t.es) AS first_es, MAX(t.es) AS last_es
                 FROM t JOIN s6_days d ON d.bank = t.bank AND d.account_id = t.account_id
@@ -204,14 +204,14 @@ class Dormant(Scenario):
         return f"""
             WITH t AS ({window_sql(b)}),
             burst AS (
-                SELECT t.bank, t.account_id, t.txn_id, t.cp, t.inb, t.fen, t.es FROM t
+                SELECT t.bank, t.account_id, t.line, t.cp, t.inb, t.fen, t.es FROM t
                 JOIN s7_wake w ON w.bank = t.bank AND w.account_id = t.account_id
                 WHERE t.day >= w.wake_day AND t.day < w.wake_day + {b("burst_days")}),
             summary AS (
                 SELECT bank, account_id,
                        COUNT(DISTINCT CASE WHEN inb = 1 AND cp <> 0 THEN cp END) AS in_cps,
                        SUM(CASE WHEN inb = 1 THEN fen ELSE 0 END) AS in_fen,
-                       {d.first_values("txn_id", 20)} AS txn_ids,
+                       {d.first_values("line", 20)} AS txn_ids,
                        {d.top_list("CASE WHEN cp <> 0 THEN cp END", 20)} AS counterparties,
                        MIN(es) AS first_es, MAX(es) AS last_es
                 FROM burst GROUP BY bank, account_id)
