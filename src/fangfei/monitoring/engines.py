@@ -120,6 +120,9 @@ class Engine(Protocol):
     def create_large_table(self, name: str, sql: str, params: Params) -> None:
         """Like ``create_table``, for a table too large to keep in memory as it is."""
 
+    def create_view(self, name: str, sql: str, params: Params) -> None:
+        """A query over tables already made, run where it is read."""
+
     def fetch_arrow(self, sql: str, params: Params) -> pa.Table:
         """Run a query and return its result."""
 
@@ -178,6 +181,12 @@ class DuckDbEngine:
         self._con.execute(
             f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM {_COMPRESSED}.{name}"
         )
+
+    def create_view(self, name: str, sql: str, params: Params) -> None:
+        """A temporary view (without parameters: DuckDB views cannot hold them)."""
+        if params:
+            raise ValueError("a view cannot hold parameters")
+        self._con.execute(f"CREATE OR REPLACE TEMP VIEW {checked_name(name)} AS {sql}")
 
     def fetch_arrow(self, sql: str, params: Params) -> pa.Table:
         """Run a query into Arrow."""
@@ -268,6 +277,10 @@ class SparkEngine:
     def create_large_table(self, name: str, sql: str, params: Params) -> None:
         """As ``create_table``: checkpointed partitions stay on the executors."""
         self.create_table(name, sql, params)
+
+    def create_view(self, name: str, sql: str, params: Params) -> None:
+        """A temporary view of the query."""
+        self._spark.sql(sql, args=dict(params)).createOrReplaceTempView(self._view(name))
 
     def fetch_arrow(self, sql: str, params: Params) -> pa.Table:
         """Run a query into Arrow."""

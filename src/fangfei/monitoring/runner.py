@@ -16,15 +16,17 @@ from fangfei.errors import FangfeiError, FieldProblem, invalid
 from fangfei.monitoring.engines import Engine
 from fangfei.monitoring.scenarios import SCENARIOS
 from fangfei.monitoring.scenarios.base import (
+    ACCOUNTS,
     LINES,
     TEXT_FLAGS,
     Binder,
     Compiler,
     Step,
+    accounts_sql,
     lines_sql,
     text_flags_sql,
 )
-from fangfei.monitoring.scenarios.shared import ACCT_DIR, acct_dir_sql
+from fangfei.monitoring.scenarios.shared import ACCT_DIR, ACCT_PAIRS, acct_dir_sql, acct_pairs_sql
 from fangfei.monitoring.scenarios.spec import Pack
 from fangfei.monitoring.store import BankStore
 
@@ -126,21 +128,28 @@ def compile_pack(
 
 
 def shared_steps(pack: Pack, engine: Engine, window: Window, shape: Shape) -> list[Step]:
-    """The texts' flags, the window's lines, the per-account profile (bucket by bucket)."""
+    """The accounts' keys, the texts' flags, the window's lines, the account–counterparty pairs
+    (bucket by bucket) and the per-account profile."""
     values = _values(pack, window)
 
-    def step(name: str, build: Callable[[Binder], str], large: bool = False) -> Step:
+    def step(name: str, build: Callable[[Binder], str], kind: str = "table") -> Step:
         binder = Binder(engine.dialect, values)
-        return Step(name, build(binder), binder.params, large)
+        return Step(name, build(binder), binder.params, kind)
 
-    steps = [step(TEXT_FLAGS, text_flags_sql), step(LINES, lines_sql, shape.compressed)]
+    steps = [
+        step(ACCOUNTS, accounts_sql),
+        step(TEXT_FLAGS, text_flags_sql),
+        step(LINES, lines_sql, "compressed" if shape.compressed else "table"),
+    ]
     if shape.buckets == 1 or not engine.dialect.aggregates_in_buckets:
-        return [*steps, step(ACCT_DIR, acct_dir_sql)]
-    parts = [f"{ACCT_DIR}_{n}" for n in range(shape.buckets)]
-    for n, part in enumerate(parts):
-        steps.append(step(part, partial(acct_dir_sql, bucket=n, buckets=shape.buckets)))
-    union = " UNION ALL ".join(f"SELECT * FROM {part}" for part in parts)
-    return [*steps, Step(ACCT_DIR, union, {})]
+        steps.append(step(ACCT_PAIRS, acct_pairs_sql))
+    else:
+        parts = [f"{ACCT_PAIRS}_{n}" for n in range(shape.buckets)]
+        for n, part in enumerate(parts):
+            steps.append(step(part, partial(acct_pairs_sql, bucket=n, buckets=shape.buckets)))
+        union = " UNION ALL ".join(f"SELECT * FROM {part}" for part in parts)
+        steps.append(Step(ACCT_PAIRS, union, {}, "view"))
+    return [*steps, step(ACCT_DIR, acct_dir_sql)]
 
 
 def run_pack(
@@ -156,74 +165,121 @@ def run_pack(
     if tick:
         tick("账户画像")
     for step in shared:
-        create = engine.create_large_table if step.large else engine.create_table
-        create(step.name or "", step.sql, step.params)
+        create(engine, step)
     hits: dict[str, pa.Table] = {}
     for sid, steps in compile_pack(pack, engine, window, only).items():
         if tick:
             tick(sid)
         for step in steps:
             if step.name:
-                engine.create_table(step.name, step.sql, step.params)
+                create(engine, step)
             else:
                 hits[sid] = engine.fetch_arrow(step.sql, step.params)
         for step in steps:
             if step.name:
                 engine.drop(step.name)
+    decoded = decode_keys(engine, hits)
     for step in shared:
         engine.drop(step.name or "")
-    return decode_keys(engine, hits)
+    return decoded
+
+
+def create(engine: Engine, step: Step) -> None:
+    """Materialise a named step as its kind says."""
+    make = {
+        "table": engine.create_table,
+        "compressed": engine.create_large_table,
+        "view": engine.create_view,
+    }[step.kind]
+    make(step.name or "", step.sql, step.params)
 
 
 def decode_keys(engine: Engine, hits: dict[str, pa.Table]) -> dict[str, pa.Table]:
-    """Hits with account numbers and txn_ids in place of the keys and line numbers.
+    """Hits with banks, account numbers and txn_ids in place of the keys and line numbers.
 
-    The scenarios work with keys (``fangfei.monitoring.keys``); the numbers come from the stored
-    accounts and lines, and the txn_ids from the lines, read once for all hits.
+    The scenarios work with keys (``fangfei.monitoring.keys``, ``ACCOUNTS``): accounts and the
+    counterparties that are accounts of the data are decoded from the accounts; other
+    counterparties and the lines from the stored lines, read once for all hits.
     """
+    accounts: set[int] = set()
     keys: set[int] = set()
     lines: set[int] = set()
     for table in hits.values():
-        keys.update(table["account_id"].to_pylist())
+        accounts.update(table["account_id"].to_pylist())
         keys.update(pc.list_flatten(table["counterparties"]).to_pylist())
         lines.update(pc.list_flatten(table["txn_ids"]).to_pylist())
-    engine.register_arrow("hit_keys", pa.table({"k": pa.array(sorted(keys), pa.int64())}))
-    engine.register_arrow("hit_lines", pa.table({"k": pa.array(sorted(lines), pa.int64())}))
-    found = engine.fetch_arrow(
-        """
-        SELECT 'key' AS kind, account_key AS k, MIN(account_id) AS text FROM accounts
-        WHERE account_key IN (SELECT k FROM hit_keys) GROUP BY account_key
-        UNION ALL
-        SELECT 'key', counterparty_key, MIN(counterparty_account) FROM txn
-        WHERE counterparty_key IN (SELECT k FROM hit_keys) GROUP BY counterparty_key
-        UNION ALL
-        SELECT 'line', line, MIN(txn_id) FROM txn WHERE line IN (SELECT k FROM hit_lines)
-        GROUP BY line""",
-        {},
+    holders = _lookup(
+        engine,
+        f"""SELECT account_id AS k, bank, number FROM {ACCOUNTS}
+            WHERE account_id IN (SELECT k FROM wanted)""",
+        accounts,
     )
-    engine.drop("hit_keys")
-    engine.drop("hit_lines")
-    texts: dict[str, dict[int, str]] = {"key": {}, "line": {}}
-    for kind, key, text in zip(*(found[c].to_pylist() for c in ("kind", "k", "text")), strict=True):
-        texts[kind].setdefault(key, text)
-    return {sid: _decoded(table, texts["key"], texts["line"]) for sid, table in hits.items()}
+    banks = {k: bank for k, bank, _ in holders}
+    numbers = {k: number for k, _, number in holders}
+    cps = _lookup(
+        engine,
+        f"""SELECT account_key AS k, MIN(number), '' FROM {ACCOUNTS}
+            WHERE account_key IN (SELECT k FROM wanted) GROUP BY account_key""",
+        keys,
+    )
+    cp_numbers = {k: number for k, number, _ in cps}
+    strangers = keys - cp_numbers.keys()
+    stored = _lookup(
+        engine,
+        """SELECT counterparty_key AS k, MIN(counterparty_account), 'key' FROM txn
+           WHERE counterparty_key IN (SELECT k FROM wanted WHERE kind = 'key')
+           GROUP BY counterparty_key
+           UNION ALL
+           SELECT line, MIN(txn_id), 'line' FROM txn
+           WHERE line IN (SELECT k FROM wanted WHERE kind = 'line') GROUP BY line""",
+        strangers,
+        lines,
+    )
+    txn_ids = {k: text for k, text, kind in stored if kind == "line"}
+    cp_numbers.update((k, text) for k, text, kind in stored if kind == "key")
+    return {
+        sid: _decoded(table, banks, numbers, cp_numbers, txn_ids) for sid, table in hits.items()
+    }
 
 
-def _decoded(table: pa.Table, numbers: dict[int, str], txn_ids: dict[int, str]) -> pa.Table:
+def _lookup(
+    engine: Engine, sql: str, keys: set[int], lines: set[int] | None = None
+) -> list[tuple[int, str, str]]:
+    """Rows of ``sql`` for the keys (and lines) registered as ``wanted (k, kind)``."""
+    if not keys and not lines:
+        return []
+    ks, kinds = (
+        sorted(keys) + sorted(lines or ()),
+        ["key"] * len(keys) + ["line"] * len(lines or ()),
+    )
+    engine.register_arrow("wanted", pa.table({"k": pa.array(ks, pa.int64()), "kind": kinds}))
+    found = engine.fetch_arrow(sql, {})
+    engine.drop("wanted")
+    return list(zip(*(column.to_pylist() for column in found.columns), strict=True))
+
+
+def _decoded(
+    table: pa.Table,
+    banks: dict[int, str],
+    numbers: dict[int, str],
+    cp_numbers: dict[int, str],
+    txn_ids: dict[int, str],
+) -> pa.Table:
     def lists(column: str, text: dict[int, str]) -> pa.Array:
         values = table[column].to_pylist()
         return pa.array(
             [None if v is None else [text[k] for k in v] for v in values], pa.list_(pa.string())
         )
 
+    accounts = table["account_id"].to_pylist()
     columns = {
-        "account_id": pa.array([numbers[k] for k in table["account_id"].to_pylist()], pa.string()),
-        "counterparties": lists("counterparties", numbers),
+        "account_id": pa.array([numbers[k] for k in accounts], pa.string()),
+        "counterparties": lists("counterparties", cp_numbers),
         "txn_ids": lists("txn_ids", txn_ids),
     }
     for name, values in columns.items():
         table = table.set_column(table.schema.get_field_index(name), name, values)
-    return table
+    return table.add_column(0, "bank", pa.array([banks[k] for k in accounts], pa.string()))
 
 
 def run_store(

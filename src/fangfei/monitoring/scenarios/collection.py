@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from fangfei.monitoring.scenarios.base import Binder, Compiler, Figure, Scenario, Step, window_sql
 from fangfei.monitoring.scenarios.shared import (
+    ACCT_PAIRS,
     evidence_sql,
     flows_sql,
     holding_sql,
@@ -43,7 +44,7 @@ class Collection(Scenario):
             "s1_cand",
             lambda b: (
                 f"""
-            SELECT bank, account_id, in_fen, out_fen, in_ind_cps FROM ({flows_sql()}) f
+            SELECT account_id, in_fen, out_fen, in_ind_cps FROM ({flows_sql()}) f
             WHERE in_ind_cps >= {b("min_payers")} AND out_fen >= in_fen * {b("min_out_share")}"""
             ),
         )
@@ -58,9 +59,8 @@ class Collection(Scenario):
         return f"""
             WITH t AS ({window_sql(b)}),
             payers AS (
-                SELECT t.account_id AS root, t.cp AS p, MIN(t.es) AS first_es FROM t
-                JOIN s1_cand c ON c.bank = t.bank AND c.account_id = t.account_id
-                WHERE t.inb = 1 AND t.ind = 1 GROUP BY t.account_id, t.cp),
+                SELECT pr.account_id AS root, pr.cp AS p, pr.first_es FROM {ACCT_PAIRS} pr
+                JOIN s1_cand c ON c.account_id = pr.account_id WHERE pr.inb = 1 AND pr.ind = 1),
             paid_back AS (
                 SELECT t.account_id, t.cp, t.es FROM t
                 WHERE t.inb = 0 AND t.account_id IN (SELECT node FROM s1_net)
@@ -81,7 +81,7 @@ class Collection(Scenario):
         reflux = "CAST(COALESCE(r.reflux, 0) AS DOUBLE) / NULLIF(r.payers, 0)"
         return f"""
             WITH ev AS ({evidence})
-            SELECT c.bank, c.account_id,
+            SELECT c.account_id,
                    CASE WHEN COALESCE({reflux}, 0) >= {b("min_reflux_share")}
                         THEN CAST(1 AS DOUBLE) ELSE {b("base_strength")} END AS strength,
                    ev.first_es, ev.last_es, ev.txn_ids, ev.counterparties,
@@ -89,9 +89,9 @@ class Collection(Scenario):
                    CAST(c.out_fen AS DOUBLE) / c.in_fen AS out_share, tp.top_share,
                    h.hold_days, COALESCE({reflux}, 0) AS reflux_share
             FROM s1_cand c
-            JOIN s1_top tp ON tp.bank = c.bank AND tp.account_id = c.account_id
-            JOIN s1_hold h ON h.bank = c.bank AND h.account_id = c.account_id
-            JOIN ev ON ev.bank = c.bank AND ev.account_id = c.account_id
+            JOIN s1_top tp ON tp.account_id = c.account_id
+            JOIN s1_hold h ON h.account_id = c.account_id
+            JOIN ev ON ev.account_id = c.account_id
             LEFT JOIN s1_reflux r ON r.account_id = c.account_id
             WHERE tp.top_share >= {b("min_top_share")} AND h.hold_days <= {b("max_hold_days")}"""
 
@@ -132,7 +132,7 @@ class Payout(Scenario):
             "s2_cand",
             lambda b: (
                 f"""
-            SELECT bank, account_id, out_ind_cps FROM ({flows_sql()}) f
+            SELECT account_id, out_ind_cps FROM ({flows_sql()}) f
             WHERE out_ind_cps >= {b("min_payees")}
               AND out_fen <= out_n * {b("max_avg_payment_fen")}"""
             ),
@@ -141,8 +141,8 @@ class Payout(Scenario):
             "s2_pay",
             lambda b: (
                 f"""
-            SELECT t.bank, t.account_id, t.line, t.cp, t.fen, t.es, t.day FROM ({window_sql(b)}) t
-            JOIN s2_cand c ON c.bank = t.bank AND c.account_id = t.account_id
+            SELECT t.account_id, t.line, t.cp, t.fen, t.es, t.day FROM ({window_sql(b)}) t
+            JOIN s2_cand c ON c.account_id = t.account_id
             WHERE t.inb = 0 AND t.ind = 1"""
             ),
         )
@@ -150,10 +150,10 @@ class Payout(Scenario):
             "s2_batch",
             lambda b: (
                 f"""
-            SELECT bank, account_id, SUM(CASE WHEN payees >= {b("min_batch_payees")} THEN 1 ELSE 0 END) AS batches
-            FROM (SELECT bank, account_id, day, COUNT(DISTINCT cp) AS payees FROM s2_pay
-                  GROUP BY bank, account_id, day) d
-            GROUP BY bank, account_id"""
+            SELECT account_id, SUM(CASE WHEN payees >= {b("min_batch_payees")} THEN 1 ELSE 0 END) AS batches
+            FROM (SELECT account_id, day, COUNT(DISTINCT cp) AS payees FROM s2_pay
+                  GROUP BY account_id, day) d
+            GROUP BY account_id"""
             ),
         )
         c.table("s2_net", lambda b: network_sql(b, "s2_cand", outward=False))
@@ -171,25 +171,25 @@ class Payout(Scenario):
                 JOIN s2_net nw ON nw.node = t.account_id
                 JOIN payees pe ON pe.root = nw.root AND pe.q = t.cp
                 WHERE t.inb = 1)
-            SELECT p.bank, p.account_id, p.cp AS q, p.line, p.fen, SUM(pi.fen) AS principal
+            SELECT p.account_id, p.cp AS q, p.line, p.fen, SUM(pi.fen) AS principal
             FROM s2_pay p LEFT JOIN payins pi
               ON pi.root = p.account_id AND pi.q = p.cp AND pi.es < p.es
-            GROUP BY p.bank, p.account_id, p.cp, p.line, p.fen"""
+            GROUP BY p.account_id, p.cp, p.line, p.fen"""
 
     @staticmethod
     def _ratio_sql(b: Binder) -> str:
         return f"""
             WITH lines AS (
-                SELECT bank, account_id, q, CAST(fen AS DOUBLE) / principal AS r
+                SELECT account_id, q, CAST(fen AS DOUBLE) / principal AS r
                 FROM s2_asof WHERE principal > 0),
             per_q AS (
-                SELECT bank, account_id, q, COUNT(*) AS n, AVG(r) AS mean_r, STDDEV_SAMP(r) AS sd_r,
+                SELECT account_id, q, COUNT(*) AS n, AVG(r) AS mean_r, STDDEV_SAMP(r) AS sd_r,
                        SUM(CASE WHEN r >= {b("min_rate")} AND r <= {b("max_rate")} THEN 1 ELSE 0 END) AS in_band
-                FROM lines GROUP BY bank, account_id, q)
-            SELECT bank, account_id, COUNT(*) AS linked,
+                FROM lines GROUP BY account_id, q)
+            SELECT account_id, COUNT(*) AS linked,
                    CAST(SUM(in_band) AS DOUBLE) / SUM(n) AS band_share, AVG(mean_r) AS mean_rate,
                    AVG(CASE WHEN n >= 2 THEN sd_r / NULLIF(mean_r, 0) END) AS rate_cv
-            FROM per_q GROUP BY bank, account_id"""
+            FROM per_q GROUP BY account_id"""
 
     @staticmethod
     def _hits_sql(b: Binder) -> str:
@@ -200,16 +200,16 @@ class Payout(Scenario):
         )
         return f"""
             WITH ev AS ({evidence_sql(b, "s2_cand", "t.inb = 0 AND t.ind = 1")})
-            SELECT c.bank, c.account_id,
+            SELECT c.account_id,
                    CASE WHEN {ponzi} THEN CAST(1 AS DOUBLE) ELSE {b("base_strength")} END AS strength,
                    ev.first_es, ev.last_es, ev.txn_ids, ev.counterparties,
                    CAST(c.out_ind_cps AS DOUBLE) AS payees, CAST(bt.batches AS DOUBLE) AS batches,
                    {linked} AS linked_share, COALESCE(r.band_share, 0) AS band_share,
                    COALESCE(r.mean_rate, 0) AS mean_rate, COALESCE(r.rate_cv, 0) AS rate_cv
             FROM s2_cand c
-            JOIN s2_batch bt ON bt.bank = c.bank AND bt.account_id = c.account_id
-            JOIN ev ON ev.bank = c.bank AND ev.account_id = c.account_id
-            LEFT JOIN s2_ratio r ON r.bank = c.bank AND r.account_id = c.account_id
+            JOIN s2_batch bt ON bt.account_id = c.account_id
+            JOIN ev ON ev.account_id = c.account_id
+            LEFT JOIN s2_ratio r ON r.account_id = c.account_id
             WHERE bt.batches >= {b("min_batches")}"""
 
     def explain(self, f: Mapping[str, float]) -> str:

@@ -30,7 +30,7 @@ class Cycles(Scenario):
             "s8_edges",
             lambda b: (
                 f"""
-            SELECT t.line, t.bank, t.account_id AS a, t.cp AS z, t.fen, t.es FROM ({window_sql(b)}) t
+            SELECT t.line, t.account_id AS a, t.cp AS z, t.fen, t.es FROM ({window_sql(b)}) t
             JOIN (SELECT DISTINCT account_id FROM {ACCT_DIR}) k ON k.account_id = t.cp
             WHERE t.inb = 0 AND t.fen >= {b("min_cycle_fen")} AND t.cp <> t.account_id"""
             ),
@@ -49,15 +49,15 @@ class Cycles(Scenario):
 
     def _cycles_sql(self, b: Binder) -> str:
         return f"""
-            SELECT e1.line AS cycle, e1.fen AS fen, e1.bank AS b1, e1.a AS n1, e2.bank AS b2, e2.a AS n2,
-                   e3.bank AS b3, e3.a AS n3, CAST(NULL AS STRING) AS b4, CAST(NULL AS BIGINT) AS n4,
+            SELECT e1.line AS cycle, e1.fen AS fen, e1.a AS n1, e2.a AS n2, e3.a AS n3,
+                   CAST(NULL AS BIGINT) AS n4,
                    e1.line AS i1, e2.line AS i2, e3.line AS i3, CAST(NULL AS BIGINT) AS i4,
                    e1.es AS first_es, e3.es AS last_es
             FROM s8_edges e1 JOIN s8_edges e2 ON {self._hop(b, "e1", "e2", "e1")}
             JOIN s8_edges e3 ON {self._hop(b, "e2", "e3", "e1")}
             WHERE e3.z = e1.a AND e2.z <> e1.a
             UNION ALL
-            SELECT e1.line, e1.fen, e1.bank, e1.a, e2.bank, e2.a, e3.bank, e3.a, e4.bank, e4.a,
+            SELECT e1.line, e1.fen, e1.a, e2.a, e3.a, e4.a,
                    e1.line, e2.line, e3.line, e4.line, e1.es, e4.es
             FROM s8_edges e1 JOIN s8_edges e2 ON {self._hop(b, "e1", "e2", "e1")}
             JOIN s8_edges e3 ON {self._hop(b, "e2", "e3", "e1")}
@@ -68,7 +68,7 @@ class Cycles(Scenario):
     def _hits_sql(b: Binder) -> str:
         d = b.dialect
         members = " UNION ALL ".join(
-            f"SELECT b{i} AS bank, n{i} AS account_id, cycle, fen, first_es, last_es FROM s8_cycles WHERE n{i} IS NOT NULL"
+            f"SELECT n{i} AS account_id, cycle, fen, first_es, last_es FROM s8_cycles WHERE n{i} IS NOT NULL"
             for i in range(1, 5)
         )
         txns = " UNION ALL ".join(
@@ -77,18 +77,18 @@ class Cycles(Scenario):
         return f"""
             WITH m AS ({members}), x AS (SELECT * FROM ({txns}) s WHERE line IS NOT NULL),
             per AS (
-                SELECT m.bank, m.account_id, COUNT(DISTINCT m.cycle) AS cycles,
+                SELECT m.account_id, COUNT(DISTINCT m.cycle) AS cycles,
                        SUM(m.fen) AS fen, MIN(m.first_es) AS first_es, MAX(m.last_es) AS last_es
-                FROM m GROUP BY m.bank, m.account_id),
+                FROM m GROUP BY m.account_id),
             ev AS (
-                SELECT m.bank, m.account_id, {d.top_list("x.line", 20)} AS txn_ids,
+                SELECT m.account_id, {d.top_list("x.line", 20)} AS txn_ids,
                        {d.top_list("CASE WHEN x.node <> m.account_id THEN x.node END", 20)} AS counterparties,
                        COUNT(DISTINCT x.node) AS members
-                FROM m JOIN x ON x.cycle = m.cycle GROUP BY m.bank, m.account_id)
-            SELECT p.bank, p.account_id, CAST(1 AS DOUBLE) AS strength, p.first_es, p.last_es,
+                FROM m JOIN x ON x.cycle = m.cycle GROUP BY m.account_id)
+            SELECT p.account_id, CAST(1 AS DOUBLE) AS strength, p.first_es, p.last_es,
                    ev.txn_ids, ev.counterparties, CAST(p.cycles AS DOUBLE) AS cycles,
                    CAST(ev.members AS DOUBLE) AS members, CAST(p.fen AS DOUBLE) / 100 AS cycle_yuan
-            FROM per p JOIN ev ON ev.bank = p.bank AND ev.account_id = p.account_id
+            FROM per p JOIN ev ON ev.account_id = p.account_id
             WHERE p.cycles >= {b("min_cycles")}"""
 
     def explain(self, f: Mapping[str, float]) -> str:
@@ -122,7 +122,7 @@ class Lending(Scenario):
             "s9_cand",
             lambda b: (
                 f"""
-            SELECT bank, account_id FROM ({flows_sql()}) f
+            SELECT account_id FROM ({flows_sql()}) f
             WHERE out_ind_cps >= {b("min_loans")} AND in_ind_cps >= {b("min_loans")}"""
             ),
         )
@@ -135,28 +135,28 @@ class Lending(Scenario):
         return f"""
             WITH t AS ({window_sql(b)}),
             lines AS (
-                SELECT t.bank, t.account_id, t.cp, t.inb, t.fen, t.es, t.line FROM t
-                JOIN s9_cand c ON c.bank = t.bank AND c.account_id = t.account_id WHERE t.ind = 1),
+                SELECT t.account_id, t.cp, t.inb, t.fen, t.es, t.line FROM t
+                JOIN s9_cand c ON c.account_id = t.account_id WHERE t.ind = 1),
             pairs AS (
-                SELECT bank, account_id, cp FROM lines GROUP BY bank, account_id, cp
+                SELECT account_id, cp FROM lines GROUP BY account_id, cp
                 HAVING MIN(CASE WHEN inb = 0 THEN es END) < COALESCE(MIN(CASE WHEN inb = 1 THEN es END), 9223372036854775807)),
             flows AS (
                 SELECT l.*, MAX(CASE WHEN l.inb = 0 THEN l.es END) OVER (
-                         PARTITION BY l.bank, l.account_id, l.cp ORDER BY l.es, l.inb, l.line
+                         PARTITION BY l.account_id, l.cp ORDER BY l.es, l.inb, l.line
                          ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS lent_es
-                FROM lines l JOIN pairs p ON p.bank = l.bank AND p.account_id = l.account_id AND p.cp = l.cp)
-            SELECT bank, account_id, cp,
+                FROM lines l JOIN pairs p ON p.account_id = l.account_id AND p.cp = l.cp)
+            SELECT account_id, cp,
                    SUM(CASE WHEN inb = 0 THEN fen ELSE 0 END) AS lent,
                    SUM(CASE WHEN inb = 1 THEN fen ELSE 0 END) AS repaid,
                    SUM(inb) AS repayments,
                    SUM(CASE WHEN inb = 1 THEN fen * (es - lent_es) ELSE 0 END) AS weighted
-            FROM flows GROUP BY bank, account_id, cp"""
+            FROM flows GROUP BY account_id, cp"""
 
     @staticmethod
     def _rated_sql(b: Binder) -> str:
         rate = "(CAST(repaid - lent AS DOUBLE) / lent) * 31536000 / NULLIF(CAST(weighted AS DOUBLE) / repaid, 0)"
         return f"""
-            SELECT bank, account_id, cp, lent,
+            SELECT account_id, cp, lent,
                    CASE WHEN repaid >= lent AND repayments >= {b("min_repayments")} THEN {rate} END AS rate
             FROM s9_loans"""
 
@@ -166,20 +166,20 @@ class Lending(Scenario):
         return f"""
             WITH t AS ({window_sql(b)}),
             ev AS (
-                SELECT t.bank, t.account_id, {d.first_values("t.line", 20)} AS txn_ids,
+                SELECT t.account_id, {d.first_values("t.line", 20)} AS txn_ids,
                        {d.top_list("t.cp", 20)} AS counterparties, MIN(t.es) AS first_es, MAX(t.es) AS last_es
-                FROM t JOIN s9_rated r ON r.bank = t.bank AND r.account_id = t.account_id AND r.cp = t.cp
-                WHERE r.rate >= {b("min_rate")} GROUP BY t.bank, t.account_id),
+                FROM t JOIN s9_rated r ON r.account_id = t.account_id AND r.cp = t.cp
+                WHERE r.rate >= {b("min_rate")} GROUP BY t.account_id),
             per AS (
-                SELECT bank, account_id, COUNT(*) AS borrowers, SUM(lent) AS lent,
+                SELECT account_id, COUNT(*) AS borrowers, SUM(lent) AS lent,
                        SUM(CASE WHEN rate >= {b("min_rate")} THEN 1 ELSE 0 END) AS high,
                        AVG(CASE WHEN rate >= {b("min_rate")} THEN rate END) AS mean_rate
-                FROM s9_rated GROUP BY bank, account_id)
-            SELECT p.bank, p.account_id, CAST(1 AS DOUBLE) AS strength, ev.first_es, ev.last_es,
+                FROM s9_rated GROUP BY account_id)
+            SELECT p.account_id, CAST(1 AS DOUBLE) AS strength, ev.first_es, ev.last_es,
                    ev.txn_ids, ev.counterparties,
                    CAST(p.borrowers AS DOUBLE) AS borrowers, CAST(p.high AS DOUBLE) AS high_rate_loans,
                    p.mean_rate, CAST(p.lent AS DOUBLE) / 100 AS lent_yuan
-            FROM per p JOIN ev ON ev.bank = p.bank AND ev.account_id = p.account_id
+            FROM per p JOIN ev ON ev.account_id = p.account_id
             WHERE p.high >= {b("min_loans")}"""
 
     def explain(self, f: Mapping[str, float]) -> str:

@@ -4,23 +4,32 @@ from __future__ import annotations
 
 from fangfei.monitoring.scenarios.base import EVIDENCE_ITEMS, Binder, window_sql
 
+ACCT_PAIRS = "acct_pairs"
 ACCT_DIR = "acct_dir"
 
 
-def acct_dir_sql(b: Binder, bucket: int = 0, buckets: int = 1) -> str:
-    """Per account and direction: lines, money, counterparties (all, individual, with remarks, round).
+def acct_pairs_sql(b: Binder, bucket: int = 0, buckets: int = 1) -> str:
+    """Per account, direction and counterparty (0 for cash): lines, money, lines with remarks and
+    round amounts, first and last time; ``ind`` when any line names the counterparty as an
+    individual.
 
-    For the accounts of one ``bucket`` of ``buckets`` (by key): a window of 100M lines has some
-    50M account–counterparty pairs, whose aggregation spills to disk unless done a part at a time.
+    About one pair for every ten lines: the networks, concentrations and payers read these
+    instead of the lines. For the accounts of one ``bucket`` of ``buckets`` (by key), so that the
+    aggregation of a large window is done a part at a time without spilling.
     """
+    n = int(buckets)
     return f"""
-        WITH t AS ({window_sql(b)} WHERE account_id % {int(buckets)} = {int(bucket)}),
-        pairs AS (
-            SELECT bank, account_id, inb, cp, MAX(ind) AS ind, COUNT(*) AS n, SUM(fen) AS fen,
-                   SUM(kw) AS kw_n, SUM(kw * fen) AS kw_fen, SUM(rnd) AS rnd_n,
-                   MIN(es) AS first_es, MAX(es) AS last_es
-            FROM t GROUP BY bank, account_id, inb, cp)
-        SELECT bank, account_id, inb,
+        SELECT account_id, inb, cp, MAX(ind) AS ind, COUNT(*) AS n, SUM(fen) AS fen,
+               SUM(kw) AS kw_n, SUM(kw * fen) AS kw_fen, SUM(rnd) AS rnd_n,
+               MIN(es) AS first_es, MAX(es) AS last_es
+        FROM ({window_sql(b)}) t WHERE (account_id % {n} + {n}) % {n} = {int(bucket)}
+        GROUP BY account_id, inb, cp"""
+
+
+def acct_dir_sql(b: Binder) -> str:
+    """Per account and direction: lines, money, counterparties (all, individual, with remarks, round)."""
+    return f"""
+        SELECT account_id, inb,
                CAST(SUM(n) AS BIGINT) AS n, CAST(SUM(fen) AS BIGINT) AS fen,
                CAST(SUM(CASE WHEN cp = 0 THEN fen ELSE 0 END) AS BIGINT) AS cash_fen,
                SUM(CASE WHEN cp <> 0 THEN 1 ELSE 0 END) AS cps,
@@ -32,13 +41,13 @@ def acct_dir_sql(b: Binder, bucket: int = 0, buckets: int = 1) -> str:
                SUM(CASE WHEN cp <> 0 AND rnd_n > 0 THEN 1 ELSE 0 END) AS rnd_payers,
                CAST(SUM(CASE WHEN cp <> 0 THEN rnd_n ELSE 0 END) AS BIGINT) AS rnd_lines,
                MIN(first_es) AS first_es, MAX(last_es) AS last_es
-        FROM pairs GROUP BY bank, account_id, inb"""
+        FROM {ACCT_PAIRS} GROUP BY account_id, inb"""
 
 
 def flows_sql() -> str:
     """In and out profile side by side for every account that has lines."""
     return f"""
-        SELECT COALESCE(i.bank, o.bank) AS bank, COALESCE(i.account_id, o.account_id) AS account_id,
+        SELECT COALESCE(i.account_id, o.account_id) AS account_id,
                COALESCE(i.fen, 0) AS in_fen, COALESCE(o.fen, 0) AS out_fen,
                COALESCE(i.cps, 0) AS in_cps, COALESCE(o.cps, 0) AS out_cps,
                COALESCE(i.ind_cps, 0) AS in_ind_cps, COALESCE(o.ind_cps, 0) AS out_ind_cps,
@@ -48,7 +57,7 @@ def flows_sql() -> str:
                GREATEST(COALESCE(i.last_es, o.last_es), COALESCE(o.last_es, i.last_es)) AS last_es
         FROM (SELECT * FROM {ACCT_DIR} WHERE inb = 1) i
         FULL OUTER JOIN (SELECT * FROM {ACCT_DIR} WHERE inb = 0) o
-          ON o.bank = i.bank AND o.account_id = i.account_id"""
+          ON o.account_id = i.account_id"""
 
 
 def holding_sql(b: Binder, candidates: str) -> str:
@@ -63,26 +72,26 @@ def holding_sql(b: Binder, candidates: str) -> str:
     return f"""
         WITH t AS ({window_sql(b)}),
         daily AS (
-            SELECT t.bank, t.account_id, t.day,
+            SELECT t.account_id, t.day,
                    SUM(CASE WHEN t.inb = 1 THEN t.fen ELSE 0 END) AS in_fen,
                    SUM(CASE WHEN t.inb = 0 THEN t.fen ELSE 0 END) AS out_fen
-            FROM t JOIN {candidates} c ON c.bank = t.bank AND c.account_id = t.account_id
-            GROUP BY t.bank, t.account_id, t.day),
+            FROM t JOIN {candidates} c ON c.account_id = t.account_id
+            GROUP BY t.account_id, t.day),
         running AS (
-            SELECT bank, account_id, day, out_fen,
-                   SUM(in_fen) OVER (PARTITION BY bank, account_id ORDER BY day
+            SELECT account_id, day, out_fen,
+                   SUM(in_fen) OVER (PARTITION BY account_id ORDER BY day
                                      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum_in,
-                   SUM(out_fen) OVER (PARTITION BY bank, account_id ORDER BY day
+                   SUM(out_fen) OVER (PARTITION BY account_id ORDER BY day
                                       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum_out,
-                   CAST(SUM(out_fen) OVER (PARTITION BY bank, account_id) AS DOUBLE)
-                     / NULLIF(SUM(in_fen) OVER (PARTITION BY bank, account_id), 0) AS ratio
+                   CAST(SUM(out_fen) OVER (PARTITION BY account_id) AS DOUBLE)
+                     / NULLIF(SUM(in_fen) OVER (PARTITION BY account_id), 0) AS ratio
             FROM daily),
         held AS (
-            SELECT bank, account_id, day, out_fen, ratio * cum_in - cum_out AS held FROM running)
-        SELECT bank, account_id,
+            SELECT account_id, day, out_fen, ratio * cum_in - cum_out AS held FROM running)
+        SELECT account_id,
                (AVG(held) - MIN(held))
                  / NULLIF(CAST(SUM(out_fen) AS DOUBLE) / COUNT(*), 0) AS hold_days
-        FROM held GROUP BY bank, account_id"""
+        FROM held GROUP BY account_id"""
 
 
 def network_sql(b: Binder, candidates: str, outward: bool) -> str:
@@ -92,21 +101,17 @@ def network_sql(b: Binder, candidates: str, outward: bool) -> str:
     purchases do not make a supermarket's customers part of its "network".
     """
     inb = 0 if outward else 1
+    link = f"p.inb = {inb} AND p.cp <> p.account_id AND p.fen >= {b('min_link_fen')}"
     return f"""
-        WITH t AS ({window_sql(b)}),
-        known AS (SELECT DISTINCT account_id FROM {ACCT_DIR}),
+        WITH known AS (SELECT DISTINCT account_id FROM {ACCT_DIR}),
         hop1 AS (
-            SELECT t.account_id AS root, t.cp AS node
-            FROM t JOIN {candidates} c ON c.bank = t.bank AND c.account_id = t.account_id
-            JOIN known k ON k.account_id = t.cp
-            WHERE t.inb = {inb} AND t.cp <> t.account_id
-            GROUP BY t.account_id, t.cp HAVING SUM(t.fen) >= {b("min_link_fen")}),
+            SELECT p.account_id AS root, p.cp AS node FROM {ACCT_PAIRS} p
+            JOIN {candidates} c ON c.account_id = p.account_id
+            JOIN known k ON k.account_id = p.cp WHERE {link}),
         links2 AS (
-            SELECT t.account_id AS a, t.cp AS z
-            FROM t JOIN (SELECT DISTINCT node FROM hop1) h ON h.node = t.account_id
-            JOIN known k ON k.account_id = t.cp
-            WHERE t.inb = {inb} AND t.cp <> t.account_id
-            GROUP BY t.account_id, t.cp HAVING SUM(t.fen) >= {b("min_link_fen")}),
+            SELECT p.account_id AS a, p.cp AS z FROM {ACCT_PAIRS} p
+            JOIN (SELECT DISTINCT node FROM hop1) h ON h.node = p.account_id
+            JOIN known k ON k.account_id = p.cp WHERE {link}),
         hop2 AS (SELECT h.root, l.z AS node FROM hop1 h JOIN links2 l ON l.a = h.node)
         SELECT DISTINCT root, node FROM (
             SELECT account_id AS root, account_id AS node FROM {candidates}
@@ -119,28 +124,26 @@ def evidence_sql(b: Binder, candidates: str, condition: str) -> str:
     d = b.dialect
     cps = "CASE WHEN t.cp <> 0 THEN t.cp END"
     return f"""
-        SELECT t.bank, t.account_id, {d.first_values("t.line", EVIDENCE_ITEMS)} AS txn_ids,
+        SELECT t.account_id, {d.first_values("t.line", EVIDENCE_ITEMS)} AS txn_ids,
                {d.top_list(cps, EVIDENCE_ITEMS)} AS counterparties,
                MIN(t.es) AS first_es, MAX(t.es) AS last_es
         FROM ({window_sql(b)}) t
-        JOIN {candidates} c ON c.bank = t.bank AND c.account_id = t.account_id
+        JOIN {candidates} c ON c.account_id = t.account_id
         WHERE {condition}
-        GROUP BY t.bank, t.account_id"""
+        GROUP BY t.account_id"""
 
 
 def top_share_sql(b: Binder, candidates: str) -> str:
     """Share of each candidate's outflow that goes to its ``top_cps`` largest counterparties."""
     return f"""
-        WITH t AS ({window_sql(b)}),
-        per_cp AS (
-            SELECT t.bank, t.account_id, t.cp, SUM(t.fen) AS fen FROM t
-            JOIN {candidates} c ON c.bank = t.bank AND c.account_id = t.account_id
-            WHERE t.inb = 0 GROUP BY t.bank, t.account_id, t.cp),
+        WITH per_cp AS (
+            SELECT p.account_id, p.cp, p.fen FROM {ACCT_PAIRS} p
+            JOIN {candidates} c ON c.account_id = p.account_id WHERE p.inb = 0),
         ranked AS (
-            SELECT bank, account_id, cp, fen,
-                   ROW_NUMBER() OVER (PARTITION BY bank, account_id ORDER BY fen DESC, cp) AS rn
+            SELECT account_id, cp, fen,
+                   ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY fen DESC, cp) AS rn
             FROM per_cp)
-        SELECT bank, account_id,
+        SELECT account_id,
                CAST(SUM(CASE WHEN rn <= {b("top_cps")} THEN fen ELSE 0 END) AS DOUBLE)
                  / NULLIF(SUM(fen), 0) AS top_share
-        FROM ranked GROUP BY bank, account_id"""
+        FROM ranked GROUP BY account_id"""

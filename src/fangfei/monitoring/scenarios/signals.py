@@ -23,7 +23,7 @@ class Remarks(Scenario):
             "s4_cand",
             lambda b: (
                 f"""
-            SELECT bank, account_id, kw_payers, CAST(kw_fen AS DOUBLE) / in_fen AS kw_share
+            SELECT account_id, kw_payers, CAST(kw_fen AS DOUBLE) / in_fen AS kw_share
             FROM ({flows_sql()}) f
             WHERE kw_payers >= {b("min_payers")} AND kw_fen >= in_fen * {b("min_share")}"""
             ),
@@ -32,9 +32,9 @@ class Remarks(Scenario):
             lambda b: (
                 f"""
             WITH ev AS ({evidence_sql(b, "s4_cand", "t.inb = 1 AND t.kw = 1")})
-            SELECT c.bank, c.account_id, CAST(1 AS DOUBLE) AS strength, ev.first_es, ev.last_es,
+            SELECT c.account_id, CAST(1 AS DOUBLE) AS strength, ev.first_es, ev.last_es,
                    ev.txn_ids, ev.counterparties, CAST(c.kw_payers AS DOUBLE) AS kw_payers, c.kw_share
-            FROM s4_cand c JOIN ev ON ev.bank = c.bank AND ev.account_id = c.account_id"""
+            FROM s4_cand c JOIN ev ON ev.account_id = c.account_id"""
             )
         )
 
@@ -61,7 +61,7 @@ class RoundAmounts(Scenario):
             "s5_cand",
             lambda b: (
                 f"""
-            SELECT bank, account_id, rnd_payers, CAST(rnd_lines AS DOUBLE) / in_cp_lines AS round_share
+            SELECT account_id, rnd_payers, CAST(rnd_lines AS DOUBLE) / in_cp_lines AS round_share
             FROM ({flows_sql()}) f
             WHERE rnd_payers >= {b("min_payers")} AND rnd_lines >= in_cp_lines * {b("min_share")}"""
             ),
@@ -70,10 +70,10 @@ class RoundAmounts(Scenario):
             lambda b: (
                 f"""
             WITH ev AS ({evidence_sql(b, "s5_cand", "t.inb = 1 AND t.rnd = 1")})
-            SELECT c.bank, c.account_id, CAST(1 AS DOUBLE) AS strength, ev.first_es, ev.last_es,
+            SELECT c.account_id, CAST(1 AS DOUBLE) AS strength, ev.first_es, ev.last_es,
                    ev.txn_ids, ev.counterparties, CAST(c.rnd_payers AS DOUBLE) AS round_payers,
                    c.round_share
-            FROM s5_cand c JOIN ev ON ev.bank = c.bank AND ev.account_id = c.account_id"""
+            FROM s5_cand c JOIN ev ON ev.account_id = c.account_id"""
             )
         )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from fangfei.monitoring.scenarios.base import (
+    ACCOUNTS,
     Binder,
     Compiler,
     Figure,
@@ -47,7 +48,7 @@ class Transit(Scenario):
             "s3_cand",
             lambda b: (
                 f"""
-            SELECT bank, account_id, in_fen, out_fen, in_cps, out_cps, in_cp_lines FROM ({flows_sql()}) f
+            SELECT account_id, in_fen, out_fen, in_cps, out_cps, in_cp_lines FROM ({flows_sql()}) f
             WHERE in_cps >= {b("min_in_cps")} AND out_cps >= {b("min_out_cps")}
               AND in_fen >= {b("min_in_fen")}
               AND out_fen >= in_fen * {b("min_out_ratio")} AND out_fen <= in_fen * {b("max_out_ratio")}
@@ -60,16 +61,16 @@ class Transit(Scenario):
             lambda b: (
                 f"""
             WITH ev AS ({evidence_sql(b, "s3_cand", "TRUE")})
-            SELECT c.bank, c.account_id, CAST(1 AS DOUBLE) AS strength,
+            SELECT c.account_id, CAST(1 AS DOUBLE) AS strength,
                    ev.first_es, ev.last_es, ev.txn_ids, ev.counterparties,
                    CAST(c.in_cps AS DOUBLE) AS in_cps, CAST(c.out_cps AS DOUBLE) AS out_cps,
                    CAST(c.in_fen AS DOUBLE) / 100 AS in_yuan,
                    CAST(c.out_fen AS DOUBLE) / c.in_fen AS out_ratio, h.hold_days,
                    CAST(c.in_cps AS DOUBLE) / c.in_cp_lines AS new_share, tp.top_share
             FROM s3_cand c
-            JOIN s3_hold h ON h.bank = c.bank AND h.account_id = c.account_id
-            JOIN s3_top tp ON tp.bank = c.bank AND tp.account_id = c.account_id
-            JOIN ev ON ev.bank = c.bank AND ev.account_id = c.account_id
+            JOIN s3_hold h ON h.account_id = c.account_id
+            JOIN s3_top tp ON tp.account_id = c.account_id
+            JOIN ev ON ev.account_id = c.account_id
             WHERE h.hold_days <= {b("max_hold_days")} AND tp.top_share <= {b("max_top_share")}"""
             )
         )
@@ -102,20 +103,20 @@ class LargeValue(Scenario):
                 f"""
             WITH t AS ({window_sql(b)}),
             ev AS (
-                SELECT t.bank, t.account_id, {b.dialect.first_values("t.line", 20)} AS txn_ids,
+                SELECT t.account_id, {b.dialect.first_values("t.line", 20)} AS txn_ids,
                        {b.dialect.top_list("CASE WHEN t.cp <> 0 THEN t.cp END", 20)} AS counterparties,
                        MIN(t.es) AS first_es, MAX(t.es) AS last_es
-                FROM t JOIN s6_days d ON d.bank = t.bank AND d.account_id = t.account_id
+                FROM t JOIN s6_days d ON d.account_id = t.account_id
                   AND d.day = t.day AND d.inb = t.inb AND d.cash = CASE WHEN t.cp = 0 THEN 1 ELSE 0 END
-                GROUP BY t.bank, t.account_id)
-            SELECT d.bank, d.account_id, CAST(1 AS DOUBLE) AS strength,
+                GROUP BY t.account_id)
+            SELECT d.account_id, CAST(1 AS DOUBLE) AS strength,
                    ev.first_es, ev.last_es, ev.txn_ids, ev.counterparties,
                    CAST(COUNT(DISTINCT CASE WHEN d.cash = 1 THEN d.day END) AS DOUBLE) AS cash_days,
                    CAST(COUNT(DISTINCT CASE WHEN d.cash = 0 THEN d.day END) AS DOUBLE) AS transfer_days,
                    CAST(COALESCE(MAX(CASE WHEN d.cash = 1 THEN d.fen END), 0) AS DOUBLE) / 100 AS max_cash_yuan,
                    CAST(COALESCE(MAX(CASE WHEN d.cash = 0 THEN d.fen END), 0) AS DOUBLE) / 100 AS max_transfer_yuan
-            FROM s6_days d JOIN ev ON ev.bank = d.bank AND ev.account_id = d.account_id
-            GROUP BY d.bank, d.account_id, ev.first_es, ev.last_es, ev.txn_ids, ev.counterparties"""
+            FROM s6_days d JOIN ev ON ev.account_id = d.account_id
+            GROUP BY d.account_id, ev.first_es, ev.last_es, ev.txn_ids, ev.counterparties"""
             )
         )
 
@@ -124,15 +125,15 @@ class LargeValue(Scenario):
         return f"""
             WITH t AS ({window_sql(b)}),
             big AS (
-                SELECT DISTINCT bank, account_id FROM {ACCT_DIR}
+                SELECT DISTINCT account_id FROM {ACCT_DIR}
                 WHERE cash_fen >= {b("cash_fen")} OR fen - cash_fen >= {b("individual_transfer_fen")}),
             days AS (
-                SELECT t.bank, t.account_id, t.day, t.inb, CASE WHEN t.cp = 0 THEN 1 ELSE 0 END AS cash,
+                SELECT t.account_id, t.day, t.inb, CASE WHEN t.cp = 0 THEN 1 ELSE 0 END AS cash,
                        SUM(t.fen) AS fen
-                FROM t JOIN big ON big.bank = t.bank AND big.account_id = t.account_id
-                GROUP BY t.bank, t.account_id, t.day, t.inb, CASE WHEN t.cp = 0 THEN 1 ELSE 0 END)
-            SELECT d.bank, d.account_id, d.day, d.inb, d.cash, d.fen FROM days d
-            JOIN accounts a ON a.bank = d.bank AND a.account_key = d.account_id
+                FROM t JOIN big ON big.account_id = t.account_id
+                GROUP BY t.account_id, t.day, t.inb, CASE WHEN t.cp = 0 THEN 1 ELSE 0 END)
+            SELECT d.account_id, d.day, d.inb, d.cash, d.fen FROM days d
+            JOIN {ACCOUNTS} a ON a.account_id = d.account_id
             WHERE (d.cash = 1 AND d.fen >= {b("cash_fen")})
                OR (d.cash = 0 AND d.fen >= CASE WHEN a.holder_type = 'company'
                                                THEN {b("company_transfer_fen")}
@@ -178,25 +179,25 @@ class Dormant(Scenario):
         opened = d.int_div(d.epoch_seconds("CAST(a.opened_at AS TIMESTAMP)"), "86400")
         return f"""
             WITH busy AS (
-                SELECT DISTINCT bank, account_id FROM {ACCT_DIR}
+                SELECT DISTINCT account_id FROM {ACCT_DIR}
                 WHERE inb = 1 AND cps >= {b("min_burst_in_cps")}),
             h AS ({history_sql(b)}),
             days AS (
-                SELECT h.bank, h.account_id, h.day FROM h
-                JOIN busy ON busy.bank = h.bank AND busy.account_id = h.account_id
-                GROUP BY h.bank, h.account_id, h.day),
+                SELECT h.account_id, h.day FROM h
+                JOIN busy ON busy.account_id = h.account_id
+                GROUP BY h.account_id, h.day),
             everything AS (SELECT MIN(day) AS first_day FROM h),
             gaps AS (
-                SELECT d.bank, d.account_id, d.day,
+                SELECT d.account_id, d.day,
                        d.day - COALESCE(
-                           LAG(d.day) OVER (PARTITION BY d.bank, d.account_id ORDER BY d.day),
+                           LAG(d.day) OVER (PARTITION BY d.account_id ORDER BY d.day),
                            GREATEST(COALESCE({opened}, o.first_day), o.first_day)) AS gap
                 FROM days d CROSS JOIN everything o
-                LEFT JOIN accounts a ON a.bank = d.bank AND a.account_key = d.account_id)
-            SELECT bank, account_id, MIN(day) AS wake_day, MAX(gap) AS gap FROM gaps
+                LEFT JOIN {ACCOUNTS} a ON a.account_id = d.account_id)
+            SELECT account_id, MIN(day) AS wake_day, MAX(gap) AS gap FROM gaps
             WHERE gap >= {b("min_dormant_days")}
               AND day * 86400 >= {b("start_es")} AND day * 86400 < {b("end_es")}
-            GROUP BY bank, account_id"""
+            GROUP BY account_id"""
 
     @staticmethod
     def _hits_sql(b: Binder) -> str:
@@ -204,21 +205,21 @@ class Dormant(Scenario):
         return f"""
             WITH t AS ({window_sql(b)}),
             burst AS (
-                SELECT t.bank, t.account_id, t.line, t.cp, t.inb, t.fen, t.es FROM t
-                JOIN s7_wake w ON w.bank = t.bank AND w.account_id = t.account_id
+                SELECT t.account_id, t.line, t.cp, t.inb, t.fen, t.es FROM t
+                JOIN s7_wake w ON w.account_id = t.account_id
                 WHERE t.day >= w.wake_day AND t.day < w.wake_day + {b("burst_days")}),
             summary AS (
-                SELECT bank, account_id,
+                SELECT account_id,
                        COUNT(DISTINCT CASE WHEN inb = 1 AND cp <> 0 THEN cp END) AS in_cps,
                        SUM(CASE WHEN inb = 1 THEN fen ELSE 0 END) AS in_fen,
                        {d.first_values("line", 20)} AS txn_ids,
                        {d.top_list("CASE WHEN cp <> 0 THEN cp END", 20)} AS counterparties,
                        MIN(es) AS first_es, MAX(es) AS last_es
-                FROM burst GROUP BY bank, account_id)
-            SELECT s.bank, s.account_id, CAST(1 AS DOUBLE) AS strength, s.first_es, s.last_es,
+                FROM burst GROUP BY account_id)
+            SELECT s.account_id, CAST(1 AS DOUBLE) AS strength, s.first_es, s.last_es,
                    s.txn_ids, s.counterparties, CAST(w.gap AS DOUBLE) AS dormant_days,
                    CAST(s.in_cps AS DOUBLE) AS burst_in_cps, CAST(s.in_fen AS DOUBLE) / 100 AS burst_yuan
-            FROM summary s JOIN s7_wake w ON w.bank = s.bank AND w.account_id = s.account_id
+            FROM summary s JOIN s7_wake w ON w.account_id = s.account_id
             WHERE s.in_cps >= {b("min_burst_in_cps")} AND s.in_fen >= {b("min_burst_fen")}"""
 
     def explain(self, f: Mapping[str, float]) -> str:
