@@ -76,7 +76,7 @@ def register_store(engine: Engine, store: BankStore) -> None:
 @dataclass(frozen=True)
 class Shape:
     """How a run holds the window's lines: compressed or not, and in how many account buckets
-    the per-account profile is built (from the number of lines, ``shape_for``)."""
+    the account–counterparty pairs are built (from the number of lines, ``shape_for``)."""
 
     compressed: bool = False
     buckets: int = 1
@@ -84,8 +84,8 @@ class Shape:
 
 # Measured on 100M lines (2026-12-07, 2 cores, memory limit 3 GB): a plain table of the lines
 # (about 60 bytes a line) spilled and the pack took 366 s; compressed (5 bytes a line, 67 s to
-# build) 245 s. The per-account profile of 100M lines took 55 s in one aggregation, 33 s in
-# eight buckets. Up to 12M lines a plain table in one bucket is the fastest (10M: 10 s).
+# build) 245 s. The account–counterparty aggregation of 100M lines took 55 s in one pass, 33 s
+# in eight buckets. Up to 12M lines a plain table in one bucket is the fastest.
 PLAIN_MAX_ROWS = 12_000_000
 BUCKET_ROWS = 12_500_000
 
