@@ -63,7 +63,7 @@ def test_every_scenario_gives_identical_hits_and_alerts(
     assert {a["account_id"] for a in alerts_spark} >= {"S1C", "S2Q", "S3T", "S7D", "S8A", "S9L"}
 
 
-def test_compressed_lines_and_bucketed_profiles_give_what_one_plain_table_gives(
+def test_compressed_lines_and_bucketed_pairs_give_what_one_plain_table_gives(
     tmp_path: Path, duckdb_engine: Engine
 ) -> None:
     book = Book()

@@ -22,6 +22,7 @@ from fangfei.monitoring.scenarios.base import (
     Binder,
     Compiler,
     Step,
+    StepKind,
     accounts_sql,
     lines_sql,
     text_flags_sql,
@@ -132,7 +133,7 @@ def shared_steps(pack: Pack, engine: Engine, window: Window, shape: Shape) -> li
     (bucket by bucket) and the per-account profile."""
     values = _values(pack, window)
 
-    def step(name: str, build: Callable[[Binder], str], kind: str = "table") -> Step:
+    def step(name: str, build: Callable[[Binder], str], kind: StepKind = "table") -> Step:
         binder = Binder(engine.dialect, values)
         return Step(name, build(binder), binder.params, kind)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from fangfei.monitoring.engines import Dialect, checked_name
 
@@ -45,6 +45,9 @@ class Binder:
         return self.dialect.matches(column, self.dialect.param(key))
 
 
+StepKind = Literal["table", "compressed", "view"]
+
+
 @dataclass(frozen=True)
 class Step:
     """One statement: materialised as ``name``, or (name None) the scenario's hits.
@@ -56,7 +59,7 @@ class Step:
     name: str | None
     sql: str
     params: dict[str, object]
-    kind: str = "table"
+    kind: StepKind = "table"
 
 
 @dataclass
@@ -180,11 +183,6 @@ def lines_sql(b: Binder) -> str:
             WHERE t.month >= {b("start_month")} AND t.month <= {b("end_month")}
         ) lines
         WHERE es >= {b("start_es")} AND es < {b("end_es")}"""
-
-
-def window_sql(b: Binder) -> str:
-    """The window's lines as every scenario query reads them."""
-    return f"SELECT * FROM {LINES}"
 
 
 def history_sql(b: Binder) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from fangfei.monitoring.scenarios.base import Binder, Compiler, Figure, Scenario, Step, window_sql
+from fangfei.monitoring.scenarios.base import LINES, Binder, Compiler, Figure, Scenario, Step
 from fangfei.monitoring.scenarios.shared import (
     ACCT_PAIRS,
     evidence_sql,
@@ -57,7 +57,7 @@ class Collection(Scenario):
     @staticmethod
     def _reflux_sql(b: Binder) -> str:
         return f"""
-            WITH t AS ({window_sql(b)}),
+            WITH t AS (SELECT * FROM {LINES}),
             payers AS (
                 SELECT pr.account_id AS root, pr.cp AS p, pr.first_es FROM {ACCT_PAIRS} pr
                 JOIN s1_cand c ON c.account_id = pr.account_id WHERE pr.inb = 1 AND pr.ind = 1),
@@ -141,7 +141,7 @@ class Payout(Scenario):
             "s2_pay",
             lambda b: (
                 f"""
-            SELECT t.account_id, t.line, t.cp, t.fen, t.es, t.day FROM ({window_sql(b)}) t
+            SELECT t.account_id, t.line, t.cp, t.fen, t.es, t.day FROM {LINES} t
             JOIN s2_cand c ON c.account_id = t.account_id
             WHERE t.inb = 0 AND t.ind = 1"""
             ),
@@ -164,7 +164,7 @@ class Payout(Scenario):
     @staticmethod
     def _asof_sql(b: Binder) -> str:
         return f"""
-            WITH t AS ({window_sql(b)}),
+            WITH t AS (SELECT * FROM {LINES}),
             payees AS (SELECT DISTINCT account_id AS root, cp AS q FROM s2_pay),
             payins AS (
                 SELECT nw.root, t.cp AS q, t.es, t.fen FROM t

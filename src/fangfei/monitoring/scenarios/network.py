@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from fangfei.monitoring.scenarios.base import Binder, Compiler, Figure, Scenario, Step, window_sql
+from fangfei.monitoring.scenarios.base import LINES, Binder, Compiler, Figure, Scenario, Step
 from fangfei.monitoring.scenarios.shared import ACCT_DIR, flows_sql
 
 
@@ -30,7 +30,7 @@ class Cycles(Scenario):
             "s8_edges",
             lambda b: (
                 f"""
-            SELECT t.line, t.account_id AS a, t.cp AS z, t.fen, t.es FROM ({window_sql(b)}) t
+            SELECT t.line, t.account_id AS a, t.cp AS z, t.fen, t.es FROM {LINES} t
             JOIN (SELECT DISTINCT account_id FROM {ACCT_DIR}) k ON k.account_id = t.cp
             WHERE t.inb = 0 AND t.fen >= {b("min_cycle_fen")} AND t.cp <> t.account_id"""
             ),
@@ -133,7 +133,7 @@ class Lending(Scenario):
     @staticmethod
     def _loans_sql(b: Binder) -> str:
         return f"""
-            WITH t AS ({window_sql(b)}),
+            WITH t AS (SELECT * FROM {LINES}),
             lines AS (
                 SELECT t.account_id, t.cp, t.inb, t.fen, t.es, t.line FROM t
                 JOIN s9_cand c ON c.account_id = t.account_id WHERE t.ind = 1),
@@ -164,7 +164,7 @@ class Lending(Scenario):
     def _hits_sql(b: Binder) -> str:
         d = b.dialect
         return f"""
-            WITH t AS ({window_sql(b)}),
+            WITH t AS (SELECT * FROM {LINES}),
             ev AS (
                 SELECT t.account_id, {d.first_values("t.line", 20)} AS txn_ids,
                        {d.top_list("t.cp", 20)} AS counterparties, MIN(t.es) AS first_es, MAX(t.es) AS last_es

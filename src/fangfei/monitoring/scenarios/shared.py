@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fangfei.monitoring.scenarios.base import EVIDENCE_ITEMS, Binder, window_sql
+from fangfei.monitoring.scenarios.base import EVIDENCE_ITEMS, LINES, Binder
 
 ACCT_PAIRS = "acct_pairs"
 ACCT_DIR = "acct_dir"
@@ -22,7 +22,7 @@ def acct_pairs_sql(b: Binder, bucket: int = 0, buckets: int = 1) -> str:
         SELECT account_id, inb, cp, MAX(ind) AS ind, COUNT(*) AS n, SUM(fen) AS fen,
                SUM(kw) AS kw_n, SUM(kw * fen) AS kw_fen, SUM(rnd) AS rnd_n,
                MIN(es) AS first_es, MAX(es) AS last_es
-        FROM ({window_sql(b)}) t WHERE (account_id % {n} + {n}) % {n} = {int(bucket)}
+        FROM {LINES} t WHERE (account_id % {n} + {n}) % {n} = {int(bucket)}
         GROUP BY account_id, inb, cp"""
 
 
@@ -70,7 +70,7 @@ def holding_sql(b: Binder, candidates: str) -> str:
     money waits.
     """
     return f"""
-        WITH t AS ({window_sql(b)}),
+        WITH t AS (SELECT * FROM {LINES}),
         daily AS (
             SELECT t.account_id, t.day,
                    SUM(CASE WHEN t.inb = 1 THEN t.fen ELSE 0 END) AS in_fen,
@@ -127,7 +127,7 @@ def evidence_sql(b: Binder, candidates: str, condition: str) -> str:
         SELECT t.account_id, {d.first_values("t.line", EVIDENCE_ITEMS)} AS txn_ids,
                {d.top_list(cps, EVIDENCE_ITEMS)} AS counterparties,
                MIN(t.es) AS first_es, MAX(t.es) AS last_es
-        FROM ({window_sql(b)}) t
+        FROM {LINES} t
         JOIN {candidates} c ON c.account_id = t.account_id
         WHERE {condition}
         GROUP BY t.account_id"""

@@ -6,13 +6,13 @@ from collections.abc import Mapping
 
 from fangfei.monitoring.scenarios.base import (
     ACCOUNTS,
+    LINES,
     Binder,
     Compiler,
     Figure,
     Scenario,
     Step,
     history_sql,
-    window_sql,
 )
 from fangfei.monitoring.scenarios.shared import (
     ACCT_DIR,
@@ -101,7 +101,7 @@ class LargeValue(Scenario):
         return c.hits(
             lambda b: (
                 f"""
-            WITH t AS ({window_sql(b)}),
+            WITH t AS (SELECT * FROM {LINES}),
             ev AS (
                 SELECT t.account_id, {b.dialect.first_values("t.line", 20)} AS txn_ids,
                        {b.dialect.top_list("CASE WHEN t.cp <> 0 THEN t.cp END", 20)} AS counterparties,
@@ -123,7 +123,7 @@ class LargeValue(Scenario):
     @staticmethod
     def _days_sql(b: Binder) -> str:
         return f"""
-            WITH t AS ({window_sql(b)}),
+            WITH t AS (SELECT * FROM {LINES}),
             big AS (
                 SELECT DISTINCT account_id FROM {ACCT_DIR}
                 WHERE cash_fen >= {b("cash_fen")} OR fen - cash_fen >= {b("individual_transfer_fen")}),
@@ -203,7 +203,7 @@ class Dormant(Scenario):
     def _hits_sql(b: Binder) -> str:
         d = b.dialect
         return f"""
-            WITH t AS ({window_sql(b)}),
+            WITH t AS (SELECT * FROM {LINES}),
             burst AS (
                 SELECT t.account_id, t.line, t.cp, t.inb, t.fen, t.es FROM t
                 JOIN s7_wake w ON w.account_id = t.account_id
